@@ -1,0 +1,179 @@
+"""The library's front door: load, validate, inspect.
+
+Each function takes plain arguments, does one job and returns a plain result;
+the CLI only formats these. Errors are :mod:`relgraph.errors` types.
+
+>>> import tempfile, os
+>>> db = os.path.join(tempfile.mkdtemp(), "t.db")
+>>> report = load(store=db)                          # the bundled dataset
+>>> report.result.nodes_added > 0
+True
+>>> show("Rajin-Khasan", store=db).node["type"]
+'Project'
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relgraph.errors import AmbiguousError, InputError, NotFoundError, Problem
+from relgraph.model import Citation, Dataset
+from relgraph.store import Store, WriteResult, open_store, resolve_location
+
+ProgressFactory = Callable[[int], Any]  # total -> context manager with .update(n)
+
+
+def validate(paths: Iterable[str | Path] | None = None) -> Dataset:
+    """Read and validate data files without touching any store."""
+    from relgraph.loaders import read_dataset
+
+    return read_dataset(paths)
+
+
+@dataclass
+class LoadReport:
+    location: str
+    files: int
+    dataset_counts: dict[str, int]
+    result: WriteResult
+    seconds: float
+
+
+def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
+         progress: ProgressFactory | None = None) -> LoadReport:
+    """Validate data files (default: the bundled dataset) and load them into a store.
+
+    The whole input is validated before anything is written, and the write is
+    one transaction: on any error the store is left exactly as it was. Loading
+    the same files again gives the same graph; loading changed files updates
+    what changed and removes what the files no longer hold.
+    """
+    from relgraph.loaders import bundled_dir, discover, origin_of, read_dataset
+
+    started = time.perf_counter()
+    files = discover(paths if paths is not None else [bundled_dir()])
+    origins = {origin_of(f) for f in files}
+    with open_store(store) as st:
+        index = st.node_index()
+        kept = {i: t for i, (t, o) in index.items() if o not in origins}
+        dataset = read_dataset(files, existing=kept)
+        _check_removals(st, dataset, index)
+        bar = progress(st.steps(dataset)) if progress else None
+        if bar is not None:
+            with bar:
+                result = st.write(dataset, progress=bar.update)
+        else:
+            result = st.write(dataset)
+        return LoadReport(st.location, len(files), dataset.counts(), result,
+                          time.perf_counter() - started)
+
+
+def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> None:
+    """Refuse to remove nodes that facts from other files still point at."""
+    incoming = {n.id for n in dataset.nodes}
+    gone = [i for i, (_, o) in index.items() if o in dataset.origins and i not in incoming]
+    blocking = st.attached(gone, dataset.origins)
+    if blocking:
+        problems = [
+            Problem(origin, None, "id", rel_id,
+                    "this file no longer defines a node that this relationship uses",
+                    "keep the node in its file, or remove the relationship from its file too")
+            for rel_id, origin in blocking
+        ]
+        raise InputError(problems)
+
+
+def stats(*, store: str | None = None) -> dict[str, dict[str, int]]:
+    """Counts per node type and relationship type."""
+    with open_store(store, read_only=True) as st:
+        return st.counts()
+
+
+def normalize(text: str) -> str:
+    """Fold a name for matching: case, accents, dashes and punctuation.
+
+    >>> normalize("Rajin–Khasan  Railway")
+    'rajin khasan railway'
+    >>> normalize("Kim Jong-un") == normalize("Kim Jong Un")
+    True
+    >>> normalize("Choe Sŏn-hŭi")
+    'choe son hui'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    out = "".join(c if c.isalnum() else " " for c in folded)
+    return " ".join(out.split())
+
+
+def resolve(st: Store, name: str) -> str:
+    """The id of the node called ``name``: an id, a name or any alias.
+
+    Matching ignores case, accents and punctuation; a fragment that matches
+    exactly one node's name or alias also resolves.
+    """
+    names = st.node_names()
+    ids = {i for i, *_ in names}
+    if name in ids:
+        return name
+    key = normalize(name)
+    exact: dict[str, str] = {}
+    for i, _t, n, aliases in names:
+        if any(normalize(s) == key for s in (n, *aliases)):
+            exact[i] = n
+    if len(exact) == 1:
+        return next(iter(exact))
+    if exact:
+        raise AmbiguousError(name, sorted(exact))
+    if key:
+        padded = f" {key} "
+        partial = {i for i, _t, n, aliases in names
+                   if any(padded in f" {normalize(s)} " for s in (n, *aliases))}
+        if len(partial) == 1:
+            return next(iter(partial))
+        if partial:
+            raise AmbiguousError(name, sorted(partial))
+    display = {normalize(s): s for _i, _t, n, aliases in names for s in (n, *aliases)}
+    close = difflib.get_close_matches(key, list(display), n=3, cutoff=0.6)
+    raise NotFoundError(name, [display[c] for c in close])
+
+
+@dataclass
+class NodeReport:
+    """A node, its relationships, and the documents they cite."""
+
+    node: dict[str, Any]
+    relationships: list[dict[str, Any]]
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def show(name: str, *, store: str | None = None) -> NodeReport:
+    """Everything the store holds about one node, with sources resolved to documents."""
+    with open_store(store, read_only=True) as st:
+        node_id = resolve(st, name)
+        node = st.node(node_id) or {}
+        rels = []
+        for nb in st.neighbours(node_id):
+            rels.append({
+                "type": nb.rel_type,
+                "direction": "out" if nb.outgoing else "in",
+                "other": {"id": nb.other_id, "type": nb.other_type, "name": nb.other_name},
+                **{k: v for k, v in nb.props.items() if k not in ("origin", "sourceDocs")},
+            })
+        rels.sort(key=lambda r: (r["type"], r["direction"], str(r.get("date") or r.get("validFrom") or ""),
+                                 r["other"]["name"]))
+        cited = {Citation.parse(s).doc for s in node.get("sources", [])}
+        for r in rels:
+            cited.update(Citation.parse(s).doc for s in r.get("sources", []))
+        docs = {d: st.node(d) or {"id": d} for d in sorted(cited)}
+        node = {k: v for k, v in node.items() if k not in ("origin", "sourceDocs")}
+        return NodeReport(node, rels, docs)
+
+
+def location(store: str | None = None) -> str:
+    return resolve_location(store)

@@ -1,0 +1,288 @@
+"""The ``relgraph`` command line: parse arguments, call one library function, format.
+
+Heavy modules (the database engine, networkx, pyvis, the Neo4j driver) are
+imported inside commands, so ``relgraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import click
+from relgraph import __version__
+from relgraph.errors import RelgraphError
+
+PROGRESS_THRESHOLD = 5_000  # records; smaller loads finish before a bar is useful
+
+
+def _fail(e: RelgraphError) -> None:
+    click.echo(f"error: {e}", err=True)
+    sys.exit(e.exit_code)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one clear message and the right exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RelgraphError as e:
+            _fail(e)
+
+    return wrapper
+
+
+store_option = click.option(
+    "--store", "store", envvar="RELGRAPH_STORE", metavar="PATH|URI",
+    help="Store location: a file for the embedded store (default relgraph.db) "
+         "[env: RELGRAPH_STORE].",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="relgraph")
+def main() -> None:
+    """relgraph: a sourced graph of bilateral relations between states.
+
+    \b
+    Start here:
+      relgraph load                 load the bundled Russia–DPRK dataset into relgraph.db
+      relgraph stats                what the store holds
+      relgraph show "Rajin-Khasan"  one node, its links and their sources
+
+    Exit codes: 0 ok, 1 bad input, 2 usage error.
+    """
+
+
+def _progress(total: int) -> Any:
+    return click.progressbar(length=total, label="Loading", file=sys.stderr, show_pos=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@store_option
+@quiet_option
+@handle_errors
+def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
+    """Validate data files and load them into the store.
+
+    With no PATH, loads the bundled Russia–DPRK dataset. PATH may be a file
+    (.yaml, .yml, .csv) or a folder of them. Everything is validated before
+    anything is written; loading the same files twice gives the same graph.
+    """
+    from relgraph import api
+
+    def progress(total: int) -> Any:
+        return _progress(total) if not quiet and total >= PROGRESS_THRESHOLD else None
+
+    report = api.load(list(paths) or None, store=store, progress=progress)
+    if quiet:
+        return
+    r = report.result
+    n_nodes = r.nodes_added + r.nodes_updated
+    click.echo(
+        f"Loaded {n_nodes} nodes and {r.relationships_written} relationships from "
+        f"{report.files} file{'s' if report.files != 1 else ''} into {report.location} "
+        f"in {report.seconds:.1f} s"
+    )
+    click.echo(
+        f"  nodes: {r.nodes_added} added, {r.nodes_updated} updated, {r.nodes_removed} removed; "
+        f"relationships: {r.relationships_written} written, {r.relationships_removed} replaced or removed"
+    )
+    click.echo('Next: relgraph stats, or relgraph show "Rajin-Khasan"')
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@quiet_option
+@handle_errors
+def validate(paths: tuple[str, ...], quiet: bool) -> None:
+    """Check data files against the schema without loading them.
+
+    Reports every problem at once, each with file, line, field, value and fix.
+    """
+    from relgraph import api
+
+    ds = api.validate(list(paths))
+    if not quiet:
+        click.echo(f"OK: {len(ds.origins)} files, {len(ds.nodes)} nodes, "
+                   f"{len(ds.relationships)} relationships")
+
+
+@main.command()
+@store_option
+@format_option
+@handle_errors
+def stats(store: str | None, fmt: str) -> None:
+    """Count nodes and relationships per type."""
+    from relgraph import api
+    from relgraph.formats import table
+
+    counts = api.stats(store=store)
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    for kind in ("nodes", "relationships"):
+        rows = [[t, n] for t, n in sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0])) if n]
+        rows.append(["total", sum(counts[kind].values())])
+        click.echo(table(["node type" if kind == "nodes" else "relationship type", "count"], rows))
+        click.echo()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text",
+              show_default=True, help="Output format.")
+@handle_errors
+def schema(fmt: str) -> None:
+    """Print the graph schema: node types, relationship types, properties."""
+    from relgraph.schema import load_schema
+
+    s = load_schema()
+    if fmt == "json":
+        click.echo(json.dumps(s.raw, indent=2, default=str))
+        return
+    if fmt == "yaml":
+        import yaml
+
+        click.echo(yaml.safe_dump(s.raw, sort_keys=False, allow_unicode=True))
+        return
+    click.echo("Every node and relationship carries: status (" + ", ".join(s.statuses)
+               + "), sources, date, validFrom, validTo, note, description.\n")
+    click.echo("NODE TYPES")
+    for t in s.nodes.values():
+        own = [p for p in t.properties.values() if p.name in _own_props(s, t.name)]
+        click.echo(f"  {t.name} ({t.id_prefix}:...) - {t.description}")
+        for p in own:
+            req = " required" if p.required else ""
+            vals = f" [{', '.join(p.values)}]" if p.values else ""
+            click.echo(f"      {p.name}: {p.type}{req}{vals}")
+    click.echo("\nRELATIONSHIP TYPES")
+    for r in s.relationships.values():
+        ends = ", ".join(f"{a}->{b}" for a, b in r.endpoints)
+        click.echo(f"  {r.name}: {ends} - {r.description}")
+        for p in r.properties.values():
+            if p.name in _own_props(s, r.name):
+                click.echo(f"      {p.name}: {p.type}")
+
+
+def _own_props(s: Any, type_name: str) -> set[str]:
+    spec = s.raw.get("nodes", {}).get(type_name) or s.raw.get("relationships", {}).get(type_name) or {}
+    names = set((spec.get("properties") or {}).keys())
+    if type_name in s.raw.get("nodes", {}):
+        names |= set(s.raw.get("node_common") or {}) - {"aliases"}
+    return names
+
+
+@main.command()
+@click.argument("node")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@handle_errors
+def show(node: str, store: str | None, fmt: str) -> None:
+    """Show one node (by id, name or alias): what it is, its links, their sources."""
+    from relgraph import api
+
+    report = api.show(node, store=store)
+    if fmt == "json":
+        from relgraph.formats import _json_default
+
+        click.echo(json.dumps({"node": report.node, "relationships": report.relationships,
+                               "documents": report.documents},
+                              default=_json_default, indent=2, ensure_ascii=False))
+        return
+    click.echo(render_node(report))
+
+
+SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision", "validFrom",
+               "validTo", "description", "note", "sources")
+
+
+def render_node(report: Any) -> str:
+    """A node report as text for a terminal, citations numbered and listed at the end."""
+    from relgraph.formats import cell, clean_text
+    from relgraph.model import Citation
+
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    refs: dict[str, int] = {}
+
+    def cite(sources: list[str] | None) -> str:
+        marks = []
+        for s in sources or []:
+            refs.setdefault(s, len(refs) + 1)
+            marks.append(f"[{refs[s]}]")
+        return "".join(marks)
+
+    def wrap(text: str, indent: str = "  ") -> str:
+        return textwrap.fill(clean_text(text), width, initial_indent=indent, subsequent_indent=indent)
+
+    n = report.node
+    out = [clean_text(f"{n.get('name')}  ({n.get('type')}, {n.get('id')})")]
+    if n.get("aliases"):
+        out.append(wrap("also: " + "; ".join(n["aliases"])))
+    out.append(f"  status: {n.get('status')}  {_when(n)}  {cite(n.get('sources'))}".rstrip())
+    extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST]
+    if extra:
+        out.append(wrap("  ".join(f"{k}: {cell(v)}" for k, v in extra)))
+    if n.get("description"):
+        out.append(wrap(n["description"]))
+    if n.get("note"):
+        out.append(wrap("note: " + n["note"]))
+    out.append("")
+    out.append(f"Relationships ({len(report.relationships)})")
+    for r in report.relationships:
+        arrow = "->" if r["direction"] == "out" else "<-"
+        other = r["other"]
+        bits = [f"  {r['type']} {arrow} {other['name']} ({other['type']})"]
+        for k in ("role", "kind", "reference", "share"):
+            if r.get(k) is not None:
+                bits.append(f"{k}: {cell(r[k])}")
+        when = _when(r)
+        if when:
+            bits.append(when)
+        bits.append(str(r.get("status")))
+        bits.append(cite(r.get("sources")))
+        out.append(clean_text("  ".join(b for b in bits if b)))
+        if r.get("note"):
+            out.append(wrap("note: " + r["note"], "      "))
+    if refs:
+        out.append("")
+        out.append("Sources")
+        for s, i in refs.items():
+            c = Citation.parse(s)
+            doc = report.documents.get(c.doc, {})
+            title = doc.get("name", c.doc)
+            by = ", ".join(cell(x) for x in (doc.get("author"), doc.get("publisher"),
+                                              doc.get("published")) if x)
+            line = f"[{i}] {title}" + (f" ({by})" if by else "") + (f": {c.locator}" if c.locator else "")
+            out.append(textwrap.fill(clean_text(line), width, subsequent_indent="    "))
+    return "\n".join(out)
+
+
+def _when(item: dict[str, Any]) -> str:
+    from relgraph.formats import cell
+
+    if item.get("date"):
+        d = cell(item["date"])
+        precision = item.get("datePrecision")
+        return "date: " + (d[:7] if precision == "month" else d[:4] if precision == "year" else d)
+    start, end = item.get("validFrom"), item.get("validTo")
+    if start or end:
+        return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"
+    return ""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Render rows as a terminal table, JSON or CSV, safely.
+
+Data is hostile until shown otherwise: control characters (terminal escape
+sequences) are made visible in tables, and CSV cells that a spreadsheet would
+run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def clean_text(text: str) -> str:
+    """Make control characters visible, so data cannot drive the terminal.
+
+    >>> clean_text("ok\\x1b[31mred")
+    'ok\\\\x1b[31mred'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def cell(value: Any) -> str:
+    """One value as display text: lists joined with '; ', dates ISO, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, default=_json_default, ensure_ascii=False)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(columns: list[str], rows: list[list[Any]]) -> str:
+    """An aligned plain-text table.
+
+    >>> print(table(["type", "n"], [["State", 9], ["Person", 12]]))
+    type    n
+    ------  --
+    State   9
+    Person  12
+    """
+    text = [[clean_text(cell(v)).replace("\n", " ") for v in row] for row in rows]
+    heads = [clean_text(c) for c in columns]
+    widths = [max([_width(h)] + [_width(r[i]) for r in text]) for i, h in enumerate(heads)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(r) for r in text)])
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(columns: list[str], rows: list[list[Any]]) -> str:
+    """A JSON array of objects (column -> value), dates as ISO strings."""
+    objs = [dict(zip(columns, row, strict=True)) for row in rows]
+    return json.dumps(objs, default=_json_default, ensure_ascii=False, indent=2)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that spreadsheets show as text, never run as a formula.
+
+    >>> csv_cell("=HYPERLINK(1)")
+    "'=HYPERLINK(1)"
+    >>> csv_cell(-2.5)
+    '-2.5'
+    """
+    text = cell(value)
+    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
+    """CSV with a header row."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([csv_cell(c) for c in columns])
+    w.writerows([csv_cell(v) for v in row] for row in rows)
+    return buf.getvalue()
+
+
+def render(columns: list[str], rows: list[list[Any]], fmt: str) -> str:
+    if fmt == "json":
+        return to_json(columns, rows)
+    if fmt == "csv":
+        return to_csv(columns, rows).rstrip("\n")
+    return table(columns, rows)

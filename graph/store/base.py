@@ -1,0 +1,99 @@
+"""The store interface: what relgraph needs from a graph database.
+
+Two implementations: the embedded LadybugDB store (default) and Neo4j (later).
+Everything above this interface (loaders, queries, analytics, views) is the
+same for both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from relgraph.model import Dataset
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class WriteResult:
+    """What a load changed."""
+
+    nodes_added: int = 0
+    nodes_updated: int = 0
+    nodes_removed: int = 0
+    relationships_written: int = 0
+    relationships_removed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Neighbour:
+    """One relationship of a node, seen from that node."""
+
+    rel_type: str
+    outgoing: bool
+    props: dict[str, Any]
+    other_id: str
+    other_type: str
+    other_name: str
+
+
+class Store(ABC):
+    """A graph store. Use as a context manager, or call :meth:`close`."""
+
+    dialect: str
+    location: str
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def node_index(self) -> dict[str, tuple[str, str]]:
+        """Every node: id -> (type, origin)."""
+
+    @abstractmethod
+    def attached(self, node_ids: list[str], keep_origins: list[str]) -> list[tuple[str, str]]:
+        """Relationships touching ``node_ids`` whose origin is not in ``keep_origins``:
+        (relationship id, origin)."""
+
+    @abstractmethod
+    def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
+        """Make the store hold exactly ``dataset`` for the origins it covers, atomically.
+
+        Nodes are upserted by id; relationships of those origins are replaced;
+        nodes and relationships that the origins no longer contain are removed.
+        """
+
+    def steps(self, dataset: Dataset) -> int:
+        """How many progress units :meth:`write` reports for ``dataset`` (one per record)."""
+        return len(dataset.nodes) + len(dataset.relationships)
+
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{"nodes": {type: n}, "relationships": {type: n}}, every schema type listed."""
+
+    @abstractmethod
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        """A node's properties (with ``type``), or None."""
+
+    @abstractmethod
+    def node_names(self) -> list[tuple[str, str, str, list[str]]]:
+        """(id, type, name, aliases) of every node, for name resolution."""
+
+    @abstractmethod
+    def neighbours(self, node_id: str) -> list[Neighbour]:
+        """Every relationship of a node, both directions."""
+
+    @abstractmethod
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *,
+            write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Run Cypher with parameters; return column names and rows."""

@@ -1,0 +1,65 @@
+"""Read a CSV data file into raw records, keeping line numbers.
+
+The first row is a header: ``type`` (optional when the file's name is a type,
+e.g. ``holds.csv``), ``id``, ``from``, ``to`` and property names. List cells
+(aliases, sources, provisions) are ``;``-separated. An empty cell is no value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from relgraph.errors import Problem
+from relgraph.loaders.records import RawRecord
+from relgraph.loaders.yamlfile import decode
+
+
+def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
+    name = str(path)
+    text = decode(path, problems)
+    if text is None:
+        return []
+    if not text.strip():
+        problems.append(Problem(name, None, None, None, "file is empty",
+                                "add a header row and data rows, or remove the file"))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as e:
+        problems.append(Problem(name, 1, None, None, f"CSV error: {e}", "fix the header row"))
+        return []
+    bad = [h for h in header if not h]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if bad or dupes:
+        what = "an empty column name" if bad else f"duplicate columns {', '.join(dupes)}"
+        problems.append(Problem(name, 1, None, None, f"header has {what}",
+                                "give every column one unique name"))
+        return []
+    default_type = None if "type" in header else path.stem
+    records: list[RawRecord] = []
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            problems.append(Problem(name, reader.line_num, None, None, f"CSV error: {e}",
+                                    "check the quotes on this line"))
+            break
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(name, start, None, None,
+                                    f"row has {len(row)} cells, the header has {len(header)}",
+                                    "give every row one cell per column (quote cells that contain commas)"))
+            continue
+        data = {h: cell.strip() for h, cell in zip(header, row, strict=True) if cell.strip()}
+        if default_type is not None:
+            data.setdefault("type", default_type)
+        records.append(RawRecord(name, start, data, {h: start for h in data}, from_csv=True))
+    return records

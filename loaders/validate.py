@@ -1,0 +1,328 @@
+"""Validate raw records against the schema and turn them into graph model objects.
+
+Every problem is collected (not just the first), each naming file, line, field,
+value and the fix. Nothing here touches a store.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from relgraph.errors import Problem
+from relgraph.loaders.records import RawRecord
+from relgraph.model import Citation, Dataset, Node, Relationship
+from relgraph.schema import NodeType, Property, RelType, Schema
+
+RESERVED = ("type", "id", "from", "to")
+ID_RE = re.compile(r"^[a-z][a-z0-9]*:[^\s|;]+$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+TRUE = {"true", "yes", "1", "y"}
+FALSE = {"false", "no", "0", "n"}
+
+
+class _Bad(Exception):
+    def __init__(self, message: str, fix: str):
+        self.message, self.fix = message, fix
+
+
+def parse_date(value: Any, *, end: bool = False) -> tuple[date, str]:
+    """Parse a full or partial date; return the date and its precision.
+
+    A partial date stands for the first day of its period, or its last day
+    when ``end`` is true.
+
+    >>> parse_date("2023-09-13")
+    (datetime.date(2023, 9, 13), 'day')
+    >>> parse_date("2023-11")
+    (datetime.date(2023, 11, 1), 'month')
+    >>> parse_date(1996, end=True)
+    (datetime.date(1996, 12, 31), 'year')
+    """
+    if isinstance(value, date):
+        return value, "day"
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    m = DATE_RE.match(text or "")
+    if not m:
+        raise _Bad("not a date", "write YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)")
+    y, mo, d = int(m[1]), m[2], m[3]
+    try:
+        if d:
+            return date(y, int(mo), int(d)), "day"
+        if mo:
+            month = int(mo)
+            last = calendar.monthrange(y, month)[1] if 1 <= month <= 12 else 1
+            return date(y, month, last if end else 1), "month"
+        return date(y, 12, 31) if end else date(y, 1, 1), "year"
+    except ValueError as e:
+        raise _Bad(f"impossible date ({e})", "check the day and month") from None
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    options = list(options)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    listed = ", ".join(sorted(options))
+    return f"did you mean {close[0]!r}? allowed: {listed}" if close else f"allowed: {listed}"
+
+
+def _as_list(value: Any, from_csv: bool) -> list[Any]:
+    if from_csv and isinstance(value, str):
+        return [v.strip() for v in value.split(";") if v.strip()]
+    if isinstance(value, list):
+        return value
+    raise _Bad("must be a list", "write a list, e.g. [a, b] or one `- item` per line")
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _Bad("must be text", "write plain text (quote it if it looks like a number or a list)")
+    return str(value)
+
+
+def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
+    """Convert a raw value to the property's type, or raise ``_Bad``."""
+    t = prop.type
+    if t in ("string", "text"):
+        return _scalar_text(value)
+    if t == "string[]":
+        return [_scalar_text(v) for v in _as_list(value, from_csv)]
+    if t == "sources":
+        out = []
+        for v in _as_list(value, from_csv):
+            if isinstance(v, Mapping) and "doc" in v:
+                out.append(Citation(_scalar_text(v["doc"]).strip(), _scalar_text(v.get("loc", "")).strip()))
+            elif isinstance(v, str) and v.strip():
+                out.append(Citation.parse(v))
+            else:
+                raise _Bad("a citation must be 'DOCUMENT-ID | LOCATOR' or {doc: ..., loc: ...}",
+                           "write e.g. \"doc:eai-2024-06-05 | para 3\"")
+        return out
+    if t == "date":
+        return parse_date(value, end=prop.name == "validTo")
+    if t == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if from_csv and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            return int(value)
+        raise _Bad("not a whole number", "write digits only, e.g. 12")
+    if t == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if from_csv and isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        raise _Bad("not a number", "write a number, e.g. 17.5")
+    if t == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in TRUE | FALSE:
+            return value.lower() in TRUE
+        raise _Bad("not true or false", "write true or false")
+    if t == "enum":
+        text = _scalar_text(value)
+        if text not in prop.values:
+            raise _Bad("not an allowed value", _suggest(text, prop.values))
+        return text
+    raise AssertionError(t)
+
+
+class Validator:
+    """Turns raw records into a :class:`Dataset`, collecting problems."""
+
+    def __init__(self, schema: Schema, origins: Mapping[str, str],
+                 existing: Mapping[str, str] | None = None):
+        self.schema = schema
+        self.origins = origins
+        # Nodes already in the store (id -> type) that this load keeps.
+        self.existing = dict(existing or {})
+        self.problems: list[Problem] = []
+
+    def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
+        self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
+
+    def run(self, records: list[RawRecord]) -> Dataset:
+        nodes: dict[str, tuple[Node, RawRecord]] = {}
+        rel_recs: list[tuple[RawRecord, RelType]] = []
+        for rec in records:
+            kind = self._kind(rec)
+            if isinstance(kind, NodeType):
+                node = self._node(rec, kind)
+                if node is None:
+                    continue
+                if node.id in nodes:
+                    first = nodes[node.id][1]
+                    self.bad(rec, "id", node.id, f"duplicate id (first defined at {first.file}:{first.line})",
+                             "give each node its own id, or merge the two entries")
+                    continue
+                nodes[node.id] = (node, rec)
+            elif isinstance(kind, RelType):
+                rel_recs.append((rec, kind))
+        types = {**self.existing, **{i: n.type for i, (n, _) in nodes.items()}}
+        for node, rec in nodes.values():
+            self._check_sources(rec, node.props, types)
+        rels: dict[str, tuple[Relationship, RawRecord]] = {}
+        for rec, kind in rel_recs:
+            rel = self._relationship(rec, kind, types)
+            if rel is None:
+                continue
+            if rel.id in rels:
+                first = rels[rel.id][1]
+                self.bad(rec, "id" if "id" in rec.data else None, rel.id,
+                         f"duplicate relationship (same as {first.file}:{first.line})",
+                         "remove one, or give each an explicit `id:`")
+                continue
+            rels[rel.id] = (rel, rec)
+        self.problems.sort(key=lambda p: (p.file, p.line or 0))
+        return Dataset([n for n, _ in nodes.values()], [r for r, _ in rels.values()],
+                       sorted(set(self.origins.values())))
+
+    def _kind(self, rec: RawRecord) -> NodeType | RelType | None:
+        raw = rec.data.get("type")
+        if raw is None or raw == "":
+            self.bad(rec, None, None, "missing `type`",
+                     "add `type:` with a node type (e.g. Person) or a relationship type (e.g. HOLDS)")
+            return None
+        name = str(raw)
+        node_t, rel_t = self.schema.node_type(name), self.schema.rel_type(name)
+        if rec.section == "nodes" and node_t is None:
+            hint = (f"{name} is a relationship type: move it under `relationships:`" if rel_t
+                    else _suggest(name, self.schema.nodes))
+            self.bad(rec, "type", raw, "unknown node type", hint)
+            return None
+        if rec.section == "relationships" and rel_t is None:
+            hint = (f"{name} is a node type: move it under `nodes:`" if node_t
+                    else _suggest(name, self.schema.relationships))
+            self.bad(rec, "type", raw, "unknown relationship type", hint)
+            return None
+        kind = node_t or rel_t
+        if kind is None:
+            self.bad(rec, "type", raw, "unknown type",
+                     _suggest(name, [*self.schema.nodes, *self.schema.relationships]))
+        return kind
+
+    def _props(self, rec: RawRecord, kind: NodeType | RelType) -> dict[str, Any] | None:
+        props: dict[str, Any] = {}
+        given: set[str] = set()
+        ok = True
+        for key, value in rec.data.items():
+            if key in RESERVED:
+                continue
+            prop = kind.prop(key)
+            if prop is None:
+                self.bad(rec, key, value, f"unknown property for {kind.name}",
+                         _suggest(key, kind.properties))
+                ok = False
+                continue
+            if prop.name in given:
+                self.bad(rec, key, value, f"{prop.name} is given twice (as an alias)", "keep one of them")
+                ok = False
+                continue
+            if value is None or value == "" or value == []:
+                continue
+            given.add(prop.name)
+            try:
+                v = coerce(prop, value, rec.from_csv)
+            except _Bad as e:
+                self.bad(rec, key, value, e.message, e.fix)
+                ok = False
+                continue
+            if prop.type == "date":
+                v, precision = v
+                if prop.name == "date":
+                    props.setdefault("datePrecision", precision)
+            props[prop.name] = v
+        exempt = isinstance(kind, NodeType) and not kind.sources_required
+        for prop in kind.properties.values():
+            if not prop.required or prop.name in given or (prop.type == "sources" and exempt):
+                continue
+            if prop.type == "sources":
+                fix = "add `sources:` with at least one \"DOCUMENT-ID | LOCATOR\""
+            elif prop.values:
+                fix = f"add `{prop.name}:` (one of {', '.join(prop.values)})"
+            else:
+                fix = f"add `{prop.name}:`"
+            self.bad(rec, None, None, f"missing required property `{prop.name}`", fix)
+            ok = False
+        start, end = props.get("validFrom"), props.get("validTo")
+        if start and end and end < start:
+            self.bad(rec, "validTo", str(end), f"validTo is before validFrom ({start})",
+                     "swap the two dates or correct one of them")
+            ok = False
+        return props if ok else None
+
+    def _node(self, rec: RawRecord, kind: NodeType) -> Node | None:
+        raw_id = rec.data.get("id")
+        node_id = str(raw_id) if raw_id is not None else ""
+        ok = True
+        if not node_id:
+            self.bad(rec, None, None, "missing `id`", f"add `id: {kind.id_prefix}:SOME-SLUG`")
+            ok = False
+        elif not ID_RE.match(node_id) or node_id.split(":", 1)[0] != kind.id_prefix:
+            self.bad(rec, "id", raw_id, f"a {kind.name} id must look like {kind.id_prefix}:SLUG",
+                     f"write `id: {kind.id_prefix}:` followed by letters, digits, . _ or - (no spaces)")
+            ok = False
+        for key in ("from", "to"):
+            if key in rec.data:
+                self.bad(rec, key, rec.data[key], f"a node has no `{key}`",
+                         "nodes are linked by entries under `relationships:`")
+                ok = False
+        props = self._props(rec, kind)
+        if props is None or not ok:
+            return None
+        return Node(node_id, kind.name, props, self.origins[rec.file], rec.line)
+
+    def _relationship(self, rec: RawRecord, kind: RelType, types: Mapping[str, str]) -> Relationship | None:
+        ends: list[str] = []
+        ok = True
+        for key in ("from", "to"):
+            raw = rec.data.get(key)
+            if raw is None or raw == "":
+                self.bad(rec, None, None, f"missing `{key}`", f"add `{key}:` with a node id")
+                ok = False
+                continue
+            ref = str(raw)
+            if ref not in types:
+                close = difflib.get_close_matches(ref, list(types), n=1, cutoff=0.7)
+                hint = f"did you mean {close[0]!r}?" if close else "define that node under `nodes:`"
+                self.bad(rec, key, raw, "unknown node", f"correct the id ({hint})")
+                ok = False
+                continue
+            ends.append(ref)
+        props = self._props(rec, kind)
+        if not ok or props is None:
+            return None
+        source, target = ends
+        st, tt = types[source], types[target]
+        if not kind.allows(st, tt):
+            allowed = ", ".join(f"{a}->{b}" for a, b in kind.endpoints)
+            self.bad(rec, "to", target, f"{kind.name} cannot link {st} -> {tt}",
+                     f"allowed: {allowed}")
+            return None
+        if not self._check_sources(rec, props, types):
+            return None
+        when = props.get("date") or props.get("validFrom")
+        rel_id = str(rec.data["id"]) if rec.data.get("id") not in (None, "") else (
+            f"{kind.name}:{source}->{target}" + (f"@{when.isoformat()}" if when else ""))
+        return Relationship(rel_id, kind.name, source, target, props, self.origins[rec.file], rec.line)
+
+    def _check_sources(self, rec: RawRecord, props: dict[str, Any], types: Mapping[str, str]) -> bool:
+        cites: list[Citation] = props.get("sources", [])
+        ok = True
+        for c in cites:
+            if types.get(c.doc) != "Document":
+                docs = [i for i, t in types.items() if t == "Document"]
+                close = difflib.get_close_matches(c.doc, docs, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else "add the Document under `nodes:`"
+                self.bad(rec, "sources", str(c), f"cites unknown document {c.doc!r}",
+                         f"cite a Document id ({hint})")
+                ok = False
+        if ok and cites:
+            props["sources"] = [str(c) for c in cites]
+            props["sourceDocs"] = list(dict.fromkeys(c.doc for c in cites))
+        return ok

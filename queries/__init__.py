@@ -1,0 +1,1 @@
+"""Stored Cypher queries (``*.cypher`` files in this folder)."""
