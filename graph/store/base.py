@@ -8,7 +8,7 @@ same for both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +84,14 @@ class Store(ABC):
     @abstractmethod
     def node(self, node_id: str) -> dict[str, Any] | None:
         """A node's properties (with ``type``), or None."""
+
+    @abstractmethod
+    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every node as (id, type, properties), properties without nulls."""
+
+    @abstractmethod
+    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        """Every relationship as (id, type, source id, target id, properties)."""
 
     @abstractmethod
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,20 @@ class EmbeddedStore(Store):
             return None
         _, rows = self._exec(f"MATCH (n:{t.name}) WHERE n.id = $id RETURN n", {"id": node_id})
         return {"type": t.name, **_clean(rows[0][0])} if rows else None
+
+    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for t in self._node_tables():
+            _, rows = self._exec(f"MATCH (n:{t}) RETURN n ORDER BY n.id")
+            for (n,) in rows:
+                props = _clean(n)
+                yield props["id"], t, props
+
+    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        for t in self._rel_tables():
+            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r, a.id, b.id ORDER BY r.id")
+            for r, a, b in rows:
+                props = _clean(r)
+                yield props["id"], t, a, b, props
 
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:
         out = []
