@@ -9,6 +9,7 @@ leaves the store as it was; new rows go in with the engine's bulk ``COPY``.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,11 +74,14 @@ class EmbeddedStore(Store):
         except RuntimeError as e:
             msg = str(e)
             if "lock" in msg.lower():
-                raise StoreInUseError(
-                    f"store {path} is in use by another relgraph process; wait for it to finish"
-                ) from None
+                raise StoreInUseError(f"store {path} is in use by {_holder(p)}; wait for it to finish, "
+                                      "or pass another --store") from None
             raise StoreError(f"cannot open store {path}: {msg}") from None
+        self._pid_file = p.with_name(p.name + ".pid")
         if not read_only:
+            # The engine's file lock keeps other processes out; the pid file only
+            # lets their error message say who holds the store.
+            self._pid_file.write_text(str(os.getpid()))
             self._ensure_schema()
         self._tables: set[str] | None = None
 
@@ -89,6 +93,9 @@ class EmbeddedStore(Store):
             conn.close()
         if db is not None:
             db.close()
+            if not self.read_only:
+                with contextlib.suppress(OSError):
+                    self._pid_file.unlink()
 
     def _exec(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         if self._conn is None:
@@ -283,6 +290,14 @@ class EmbeddedStore(Store):
         # The engine may already have rolled back the failed transaction.
         with contextlib.suppress(RuntimeError):
             self._conn.execute("ROLLBACK")
+
+
+def _holder(path: Path) -> str:
+    """Who holds the store: "process N" when a writer left its pid, else a general phrase."""
+    try:
+        return f"process {int(path.with_name(path.name + '.pid').read_text().strip())}"
+    except (OSError, ValueError):
+        return "another process"
 
 
 def _typed(var: str, p: Property) -> str:
