@@ -62,7 +62,8 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
     with open_store(store) as st:
         index = st.node_index()
         kept = {i: t for i, (t, o) in index.items() if o not in origins}
-        dataset = read_dataset(files, existing=kept)
+        dataset = read_dataset(files, existing=kept,
+                               existing_origins={i: index[i][1] for i in kept})
         _check_removals(st, dataset, index)
         bar = progress(st.steps(dataset)) if progress else None
         if bar is not None:
@@ -77,16 +78,17 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
 def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> None:
     """Refuse to remove nodes that facts from other files still point at."""
     incoming = {n.id for n in dataset.nodes}
-    gone = [i for i, (_, o) in index.items() if o in dataset.origins and i not in incoming]
-    blocking = st.attached(gone, dataset.origins)
-    if blocking:
-        problems = [
-            Problem(origin, None, "id", rel_id,
-                    "this file no longer defines a node that this relationship uses",
-                    "keep the node in its file, or remove the relationship from its file too")
-            for rel_id, origin in blocking
-        ]
-        raise InputError(problems)
+    gone = sorted(i for i, (_, o) in index.items() if o in dataset.origins and i not in incoming)
+    if not st.attached(gone, dataset.origins):
+        return
+    problems = [
+        Problem(index[node_id][1], None, "id", node_id,
+                f"this file no longer defines the node, but relationship {rel_id!r} in {origin} uses it",
+                f"keep the node in this file, or remove the relationship from {origin} too")
+        for node_id in gone
+        for rel_id, origin in sorted(st.attached([node_id], dataset.origins))
+    ]
+    raise InputError(problems)
 
 
 def stats(*, store: str | None = None) -> dict[str, dict[str, int]]:

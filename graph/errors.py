@@ -27,7 +27,13 @@ class SchemaError(RelgraphError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file, located and with a fix."""
+    """One thing wrong with an input file, located and with a fix.
+
+    >>> print(Problem("a.yaml", 3, "status", "rumored", "not an allowed value", "write confirmed"))
+    a.yaml:3: status = 'rumored': not an allowed value (fix: write confirmed)
+    >>> print(Problem("b.yaml", None, None, None, "file is empty", "add `nodes:`"))
+    b.yaml: file is empty (fix: add `nodes:`)
+    """
 
     file: str
     line: int | None
@@ -38,9 +44,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        field = f" {self.field}" if self.field else ""
-        value = "" if self.value is None else f" = {_short(self.value)}"
-        return f"{where}:{field}{value}: {self.message} (fix: {self.fix})"
+        what = [self.field] if self.field else []
+        if self.value is not None:
+            what.append(("= " if self.field else "") + _short(self.value))
+        subject = f" {' '.join(what)}:" if what else ""
+        return f"{where}:{subject} {self.message} (fix: {self.fix})"
 
 
 def _short(value: object, limit: int = 60) -> str:

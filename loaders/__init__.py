@@ -78,17 +78,20 @@ def read_records(files: Iterable[Path], problems: list[Problem]) -> list[RawReco
 
 
 def read_dataset(paths: Iterable[str | Path] | None = None, *, schema: Schema | None = None,
-                 existing: Mapping[str, str] | None = None) -> Dataset:
+                 existing: Mapping[str, str] | None = None,
+                 existing_origins: Mapping[str, str] | None = None) -> Dataset:
     """Read and validate data files (default: the bundled dataset).
 
     ``existing`` maps ids of nodes already in the store (and kept by this
-    load) to their types, so that files may refer to them.
+    load) to their types, so that files may refer to them; a file that
+    defines one of them again is refused. ``existing_origins`` maps those ids
+    to the files they were loaded from, to name them in that message.
     """
     schema = schema or load_schema()
     files = discover(paths if paths is not None else [bundled_dir()])
     problems: list[Problem] = []
     records = read_records(files, problems)
-    validator = Validator(schema, {str(f): origin_of(f) for f in files}, existing)
+    validator = Validator(schema, {str(f): origin_of(f) for f in files}, existing, existing_origins)
     dataset = validator.run(records)
     problems.extend(validator.problems)
     if problems:

@@ -136,11 +136,14 @@ class Validator:
     """Turns raw records into a :class:`Dataset`, collecting problems."""
 
     def __init__(self, schema: Schema, origins: Mapping[str, str],
-                 existing: Mapping[str, str] | None = None):
+                 existing: Mapping[str, str] | None = None,
+                 existing_origins: Mapping[str, str] | None = None):
         self.schema = schema
         self.origins = origins
-        # Nodes already in the store (id -> type) that this load keeps.
+        # Nodes already in the store (id -> type) that this load keeps,
+        # and the files they came from (id -> origin).
         self.existing = dict(existing or {})
+        self.existing_origins = dict(existing_origins or {})
         self.problems: list[Problem] = []
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
@@ -159,6 +162,12 @@ class Validator:
                     first = nodes[node.id][1]
                     self.bad(rec, "id", node.id, f"duplicate id (first defined at {first.file}:{first.line})",
                              "give each node its own id, or merge the two entries")
+                    continue
+                if node.id in self.existing:
+                    where = self.existing_origins.get(node.id, "another file")
+                    self.bad(rec, "id", node.id, f"duplicate id (already loaded from {where})",
+                             "give this node its own id; to move the node into this file, remove it "
+                             "from the other file and load both files together")
                     continue
                 nodes[node.id] = (node, rec)
             elif isinstance(kind, RelType):

@@ -27,7 +27,11 @@ class _LineDict(dict):
 
 
 class _Refused(yaml.MarkedYAMLError):
-    pass
+    """Valid YAML that data files may not use; carries its own fix."""
+
+    def __init__(self, problem: str, mark: yaml.Mark, fix: str):
+        super().__init__(None, None, problem, mark)
+        self.fix = fix
 
 
 class _Loader(yaml.SafeLoader):
@@ -41,14 +45,16 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(
-                None, None, "YAML aliases (*name) are not allowed in data files", event.start_mark
+                "YAML aliases (*name) are not allowed in data files", event.start_mark,
+                "write the value out in full instead of the alias, and drop its &anchor",
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 event = self.peek_event()
                 raise _Refused(
-                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                    f"nested deeper than {MAX_DEPTH} levels", event.start_mark,
+                    f"keep nesting under {MAX_DEPTH} levels (data files need only a few)",
                 )
             return super().compose_node(parent, index)
         finally:
@@ -92,6 +98,13 @@ def decode(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(name, None, None, None, f"cannot read file: {e.strerror}",
                                 "check the path and its permissions"))
         return None
+    if b"\x00" in data:
+        # Checked before decoding: a binary file is rarely valid UTF-8, and
+        # "save the file as UTF-8" would be the wrong advice for it.
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        problems.append(Problem(name, line, None, None, "contains NUL bytes (binary file?)",
+                                "give a YAML or CSV text file"))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -99,11 +112,6 @@ def decode(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(name, line, None, None,
                                 f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
                                 "save the file as UTF-8"))
-        return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem(name, line, None, None, "contains NUL bytes (binary file?)",
-                                "give a YAML or CSV text file"))
         return None
     return text
 
@@ -116,6 +124,10 @@ def read_yaml(path: Path, problems: list[Problem]) -> list[RawRecord]:
         return []
     try:
         doc: Any = yaml.load(text, Loader=_Loader)
+    except _Refused as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        problems.append(Problem(name, line, None, None, str(e.problem), e.fix))
+        return []
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None

@@ -1,7 +1,9 @@
 """Stores: where the graph lives. ``open_store`` picks one from a location.
 
 A location is a path (the embedded LadybugDB store, default ``relgraph.db``)
-or a ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI.
+or a ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI (Neo4j, with
+credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD`` and the database from
+``NEO4J_DATABASE``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ def open_store(location: str | None = None, *, read_only: bool = False) -> Store
     """Open the store at ``location`` (see :func:`resolve_location`)."""
     loc = resolve_location(location)
     if loc.startswith(NEO4J_SCHEMES):
-        raise UsageError(
-            f"{loc}: the Neo4j backend is not implemented yet; use an embedded store path "
-            "(e.g. --store relgraph.db)"
-        )
+        from relgraph.store.neo4j import Neo4jStore
+
+        # Credentials and database come from NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE.
+        return Neo4jStore(loc, read_only=read_only)
+    if "://" in loc:
+        raise UsageError(f"unknown store URI scheme in {loc!r}; use a file path or one of "
+                         + ", ".join(NEO4J_SCHEMES))
     from relgraph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(loc, read_only=read_only)

@@ -1,0 +1,362 @@
+"""The Neo4j store, through the official ``neo4j`` driver.
+
+The graph has the same shape as in the embedded store (labels, relationship
+types and properties from the schema, camelCase properties, dates as Neo4j
+``date`` values), so the stored queries and the analysts' own tools see one
+model. Loads are batched ``UNWIND $rows ... MERGE`` statements inside managed
+transactions (``execute_write``), so transient errors are retried; reads use
+read routing (``execute_read``), so they work on clusters and Aura.
+
+All statements are generated from the schema by the functions at the top of
+this module; the test suite checks each of them with Neo4j's own parser.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from relgraph.errors import StoreError, UsageError
+from relgraph.model import Dataset
+from relgraph.schema import Schema, load_schema
+from relgraph.store.base import Neighbour, Progress, Store, WriteResult
+
+BATCH = 5_000
+
+
+# -- statements, generated from the schema -----------------------------------
+def constraint_statements(schema: Schema) -> list[str]:
+    """Uniqueness constraints on ``id`` and indexes on ``name`` for every type.
+
+    >>> stmts = constraint_statements(load_schema())
+    >>> stmts[0]
+    'CREATE CONSTRAINT state_id IF NOT EXISTS FOR (n:State) REQUIRE n.id IS UNIQUE'
+    """
+    out = []
+    for t in schema.nodes:
+        out.append(f"CREATE CONSTRAINT {_snake(t)}_id IF NOT EXISTS FOR (n:{t}) REQUIRE n.id IS UNIQUE")
+    for t in schema.nodes:
+        out.append(f"CREATE INDEX {_snake(t)}_name IF NOT EXISTS FOR (n:{t}) ON (n.name)")
+    for r in schema.relationships:
+        out.append(
+            f"CREATE CONSTRAINT {r.lower()}_id IF NOT EXISTS FOR ()-[r:{r}]-() REQUIRE r.id IS UNIQUE"
+        )
+    return out
+
+
+def node_upsert_statement(label: str) -> str:
+    """MERGE a batch of nodes of one label by id and set all their properties.
+
+    Properties absent from a row are set to null, which removes them, so a
+    reload gives exactly the file's values.
+    """
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
+
+
+def rel_upsert_statement(rel_type: str, source: str, target: str) -> str:
+    """MERGE a batch of relationships of one type between two labels, by id."""
+    return (
+        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.source}}) MATCH (b:{target} {{id: row.target}}) "
+        f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r = row.props"
+    )
+
+
+def rel_ends_statement(rel_type: str) -> str:
+    """The relationships of one type that came from the given origins, with their endpoints."""
+    return (f"MATCH (a)-[r:{rel_type}]->(b) WHERE r.origin IN $origins "
+            "RETURN r.id AS id, a.id AS source, b.id AS target")
+
+
+def rel_delete_statement(rel_type: str) -> str:
+    """Delete relationships of one type by id."""
+    return f"UNWIND $ids AS i MATCH ()-[r:{rel_type} {{id: i}}]->() DELETE r"
+
+
+def node_delete_statement(label: str) -> str:
+    """Delete nodes of one label by id, with their relationships."""
+    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n"
+
+
+# Per-label / per-type read statements; {label} and {rel} come from the schema.
+READS = {
+    "node_index": "MATCH (n:{label}) RETURN n.id AS id, n.origin AS origin",
+    "count_nodes": "MATCH (n:{label}) RETURN count(n) AS n",
+    "count_rels": "MATCH ()-[r:{rel}]->() RETURN count(r) AS n",
+    "node": "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props",
+    "names": "MATCH (n:{label}) RETURN n.id AS id, n.name AS name, n.aliases AS aliases",
+    "neighbours": (
+        "MATCH (n:{label} {{id: $id}})-[r]-(m) "
+        "RETURN type(r) AS type, startNode(r) = n AS outgoing, properties(r) AS props, "
+        "m.id AS id, labels(m)[0] AS label, m.name AS name"
+    ),
+    "iter_nodes": "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id",
+    "iter_rels": "MATCH (a)-[r:{rel}]->(b) RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id",
+    "attached": (
+        "MATCH (n)-[r]-() WHERE n.id IN $ids AND NOT r.origin IN $origins "
+        "RETURN DISTINCT r.id AS id, r.origin AS origin"
+    ),
+}
+
+
+def all_statements(schema: Schema) -> list[str]:
+    """Every Cypher text this store can send, for every type in ``schema``.
+
+    The test suite runs each through Neo4j's parser, so a schema change is
+    checked too.
+    """
+    out = constraint_statements(schema)
+    for label in schema.nodes:
+        out += [node_upsert_statement(label), node_delete_statement(label)]
+        out += [READS[k].format(label=label) for k in ("node_index", "count_nodes", "node", "names",
+                                                        "neighbours", "iter_nodes")]
+    for rel, spec in schema.relationships.items():
+        out += [rel_upsert_statement(rel, a, b) for a, b in spec.endpoints]
+        out += [rel_ends_statement(rel), rel_delete_statement(rel)]
+        out += [READS[k].format(rel=rel) for k in ("count_rels", "iter_rels")]
+    out.append(READS["attached"])
+    return out
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def native(value: Any) -> Any:
+    """Neo4j values as plain Python: dates as ``datetime.date``, nodes as property dicts."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    if hasattr(value, "items") and hasattr(value, "element_id"):  # Node or Relationship
+        return {k: native(v) for k, v in value.items()}
+    if hasattr(value, "nodes") and hasattr(value, "relationships"):  # Path
+        return [native(n) for n in value.nodes]
+    return value
+
+
+class Neo4jStore(Store):
+    dialect = "neo4j"
+
+    def __init__(self, uri: str, *, user: str | None = None, password: str | None = None,
+                 database: str | None = None, read_only: bool = False, schema: Schema | None = None):
+        import neo4j
+        from neo4j import exceptions as ne
+
+        # The driver logs connection failures; relgraph reports them itself, once.
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
+        logging.getLogger("neo4j").propagate = False
+        self.location = uri
+        self.schema = schema or load_schema()
+        self.read_only = read_only
+        self.database = database or os.environ.get("NEO4J_DATABASE") or "neo4j"
+        user = user or os.environ.get("NEO4J_USER") or "neo4j"
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        if not password:
+            raise UsageError("no Neo4j password: set NEO4J_PASSWORD")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except ne.AuthError:
+            self._close_quietly()
+            raise StoreError(
+                f"Neo4j at {uri} rejected user {user!r} or its password; check NEO4J_USER and NEO4J_PASSWORD"
+            ) from None
+        except (ne.ServiceUnavailable, OSError):
+            self._close_quietly()
+            raise StoreError(
+                f"cannot reach Neo4j at {uri}; is the server running? "
+                "(docker compose -f docker/compose.yml up -d)"
+            ) from None
+        except ne.Neo4jError as e:
+            self._close_quietly()
+            raise StoreError(_explain(e, uri, self.database)) from None
+        except ValueError as e:  # malformed URI
+            raise UsageError(f"bad Neo4j URI {uri!r}: {e}") from None
+        if not read_only:
+            self._write_each(constraint_statements(self.schema))
+
+    def _close_quietly(self) -> None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.close()
+        self._driver = None
+
+    def close(self) -> None:
+        self._close_quietly()
+
+    # -- plumbing --------------------------------------------------------------
+    def _read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        from neo4j import exceptions as ne
+
+        def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, params or {})
+            return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
+
+        try:
+            with self._driver.session(database=self.database) as s:
+                return s.execute_read(work)
+        except ne.Neo4jError as e:
+            raise StoreError(_explain(e, self.location, self.database)) from None
+        except ne.DriverError as e:
+            raise StoreError(f"Neo4j at {self.location}: {type(e).__name__}") from None
+
+    def _write(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        from neo4j import exceptions as ne
+
+        def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, params or {})
+            return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
+
+        try:
+            with self._driver.session(database=self.database) as s:
+                return s.execute_write(work)
+        except ne.Neo4jError as e:
+            raise StoreError(_explain(e, self.location, self.database)) from None
+        except ne.DriverError as e:
+            raise StoreError(f"Neo4j at {self.location}: {type(e).__name__}") from None
+
+    def _write_each(self, statements: list[str]) -> None:
+        for stmt in statements:
+            self._write(stmt)
+
+    # -- reading -----------------------------------------------------------------
+    def node_index(self) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for t in self.schema.nodes:
+            _, rows = self._read(READS["node_index"].format(label=t))
+            out.update((i, (t, o)) for i, o in rows)
+        return out
+
+    def attached(self, node_ids: list[str], keep_origins: list[str]) -> list[tuple[str, str]]:
+        if not node_ids:
+            return []
+        _, rows = self._read(READS["attached"], {"ids": node_ids, "origins": keep_origins})
+        return [(i, o) for i, o in rows]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = {t: self._read(READS["count_nodes"].format(label=t))[1][0][0] for t in self.schema.nodes}
+        rels = {t: self._read(READS["count_rels"].format(rel=t))[1][0][0]
+                for t in self.schema.relationships}
+        return {"nodes": nodes, "relationships": rels}
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        t = self.schema.type_for_id(node_id)
+        if t is None:
+            return None
+        _, rows = self._read(READS["node"].format(label=t.name), {"id": node_id})
+        return {"type": t.name, **rows[0][0]} if rows else None
+
+    def node_names(self) -> list[tuple[str, str, str, list[str]]]:
+        out = []
+        for t in self.schema.nodes:
+            _, rows = self._read(READS["names"].format(label=t))
+            out.extend((i, t, name, aliases or []) for i, name, aliases in rows)
+        return out
+
+    def neighbours(self, node_id: str) -> list[Neighbour]:
+        t = self.schema.type_for_id(node_id)
+        if t is None:
+            return []
+        _, rows = self._read(READS["neighbours"].format(label=t.name), {"id": node_id})
+        return [Neighbour(rt, out, props, mid, ml, mn) for rt, out, props, mid, ml, mn in rows]
+
+    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for t in self.schema.nodes:
+            _, rows = self._read(READS["iter_nodes"].format(label=t))
+            for (props,) in rows:
+                yield props["id"], t, props
+
+    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        for t in self.schema.relationships:
+            _, rows = self._read(READS["iter_rels"].format(rel=t))
+            for props, a, b in rows:
+                yield props["id"], t, a, b, props
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *,
+            write: bool = False) -> tuple[list[str], list[list[Any]]]:
+        if write and self.read_only:
+            raise StoreError("store is open read-only; this statement writes")
+        return self._write(cypher, params) if write else self._read(cypher, params)
+
+    # -- writing -----------------------------------------------------------------
+    def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
+        """Upsert the dataset, then remove what its origins no longer hold.
+
+        Each batch is its own managed transaction (retried on transient errors),
+        so a load interrupted half-way leaves part of it written; running the
+        same load again finishes it and gives exactly the clean-load graph.
+        """
+        if self.read_only:
+            raise StoreError("store is open read-only")
+        tick = progress or (lambda n: None)
+        index = self.node_index()
+        result = WriteResult()
+        incoming_nodes = {n.id for n in dataset.nodes}
+        incoming_rels = {r.id: (r.source, r.target) for r in dataset.relationships}
+
+        # Relationships of these origins that are gone, or whose endpoints changed.
+        for t in self.schema.relationships:
+            _, rows = self._read(rel_ends_statement(t), {"origins": dataset.origins})
+            stale = [i for i, a, b in rows if incoming_rels.get(i) != (a, b)]
+            for chunk in _chunks(stale):
+                self._write(rel_delete_statement(t), {"ids": chunk})
+            result.relationships_removed += len(stale)
+
+        types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n in dataset.nodes:
+            by_label[n.type].append({"id": n.id, "props": {**n.props, "id": n.id, "origin": n.origin}})
+            if n.id in index:
+                result.nodes_updated += 1
+            else:
+                result.nodes_added += 1
+        for label, rows in by_label.items():
+            for chunk in _chunks(rows):
+                self._write(node_upsert_statement(label), {"rows": chunk})
+                tick(len(chunk))
+
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for r in dataset.relationships:
+            groups[(r.type, types[r.source], types[r.target])].append(
+                {"id": r.id, "source": r.source, "target": r.target,
+                 "props": {**r.props, "id": r.id, "origin": r.origin}})
+        for (t, a, b), rows in groups.items():
+            for chunk in _chunks(rows):
+                self._write(rel_upsert_statement(t, a, b), {"rows": chunk})
+                tick(len(chunk))
+            result.relationships_written += len(rows)
+
+        stale_nodes: dict[str, list[str]] = defaultdict(list)
+        for i, (t, o) in index.items():
+            if o in dataset.origins and i not in incoming_nodes:
+                stale_nodes[t].append(i)
+        for label, ids in stale_nodes.items():
+            for chunk in _chunks(ids):
+                self._write(node_delete_statement(label), {"ids": chunk})
+            result.nodes_removed += len(ids)
+        return result
+
+
+def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _explain(e: Any, uri: str, database: str) -> str:
+    """One clear line for a server error, with the fix where we know it."""
+    code = getattr(e, "code", "") or ""
+    if "DatabaseNotFound" in code:
+        return (f"Neo4j at {uri} has no database {database!r}; create it (CREATE DATABASE {database}) "
+                "or set NEO4J_DATABASE")
+    if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
+        return "this query writes, but it ran in a read transaction; declare it as a write query"
+    if "Security" in code:
+        return f"Neo4j at {uri} refused access ({code}); check NEO4J_USER and its roles"
+    if "SyntaxError" in code:
+        return f"Neo4j rejected the query's syntax: {getattr(e, 'message', '')}"
+    return f"Neo4j error {code}: {getattr(e, 'message', '')}"
