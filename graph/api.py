@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relgraph.errors import AmbiguousError, InputError, NotFoundError, Problem
-from relgraph.model import Citation, Dataset
+from relgraph.errors import AmbiguousError, InputError, NotFoundError, Problem, UsageError
+from relgraph.model import Citation, Dataset, Node, Relationship
 from relgraph.store import Store, WriteResult, open_store, resolve_location
 
 ProgressFactory = Callable[[int], Any]  # total -> context manager with .update(n)
@@ -89,6 +89,41 @@ def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str
         for rel_id, origin in sorted(st.attached([node_id], dataset.origins))
     ]
     raise InputError(problems)
+
+
+@dataclass
+class SyncReport:
+    source: str
+    location: str
+    result: WriteResult
+    seconds: float
+
+
+def sync(source: str | None, target: str) -> SyncReport:
+    """Copy every node and relationship of the ``source`` store into ``target``.
+
+    The target then holds exactly the source's facts for every file (origin)
+    the source holds; facts of other origins in the target are kept.
+    """
+    started = time.perf_counter()
+    with open_store(source, read_only=True) as src:
+        nodes = [Node(i, t, _fact_props(p), p.get("origin", "")) for i, t, p in src.iter_nodes()]
+        rels = [Relationship(i, t, a, b, _fact_props(p), p.get("origin", ""))
+                for i, t, a, b, p in src.iter_relationships()]
+        src_location = src.location
+    origins = sorted({n.origin for n in nodes} | {r.origin for r in rels})
+    dataset = Dataset(nodes, rels, origins)
+    with open_store(target) as dst:
+        if dst.location == src_location:
+            raise UsageError("--from and --to name the same store")
+        index = dst.node_index()
+        _check_removals(dst, dataset, index)
+        result = dst.write(dataset)
+        return SyncReport(src_location, dst.location, result, time.perf_counter() - started)
+
+
+def _fact_props(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in ("id", "origin") and v is not None}
 
 
 def stats(*, store: str | None = None) -> dict[str, dict[str, int]]:

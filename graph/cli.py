@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -41,8 +42,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 store_option = click.option(
     "--store", "store", envvar="RELGRAPH_STORE", metavar="PATH|URI",
-    help="Store location: a file for the embedded store (default relgraph.db) "
-         "[env: RELGRAPH_STORE].",
+    help="Store location: a file for the embedded store (default relgraph.db), or "
+         "neo4j://, neo4j+s://, bolt://, bolt+s:// for Neo4j [env: RELGRAPH_STORE].",
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 format_option = click.option(
@@ -53,7 +54,13 @@ format_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="relgraph")
-def main() -> None:
+@click.option("--neo4j-user", envvar="NEO4J_USER", metavar="NAME",
+              help="Neo4j user (default neo4j) [env: NEO4J_USER].")
+@click.option("--neo4j-database", envvar="NEO4J_DATABASE", metavar="NAME",
+              help="Neo4j database (default neo4j) [env: NEO4J_DATABASE].")
+@click.option("--neo4j-password-stdin", is_flag=True,
+              help="Read the Neo4j password from standard input (else NEO4J_PASSWORD).")
+def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdin: bool) -> None:
     """relgraph: a sourced graph of bilateral relations between states.
 
     \b
@@ -64,6 +71,12 @@ def main() -> None:
 
     Exit codes: 0 ok, 1 bad input, 2 usage error.
     """
+    # The Neo4j store reads its settings from the environment; flags override it.
+    for var, value in (("NEO4J_USER", neo4j_user), ("NEO4J_DATABASE", neo4j_database)):
+        if value:
+            os.environ[var] = value
+    if neo4j_password_stdin:
+        os.environ["NEO4J_PASSWORD"] = sys.stdin.readline().rstrip("\r\n")
 
 
 def _progress(total: int) -> Any:
@@ -183,6 +196,29 @@ def _own_props(s: Any, type_name: str) -> set[str]:
     if type_name in s.raw.get("nodes", {}):
         names |= set(s.raw.get("node_common") or {}) - {"aliases"}
     return names
+
+
+@main.command()
+@click.option("--from", "source", metavar="PATH|URI", default=None,
+              help="Store to copy from (default: the embedded relgraph.db).")
+@click.option("--to", "target", metavar="PATH|URI", required=True,
+              help="Store to copy into, e.g. neo4j://localhost:7687.")
+@quiet_option
+@handle_errors
+def sync(source: str | None, target: str, quiet: bool) -> None:
+    """Copy every node and relationship from one store into another.
+
+    \b
+    relgraph sync --to neo4j://localhost:7687            embedded -> Neo4j
+    relgraph sync --from neo4j://localhost:7687 --to x.db  Neo4j -> embedded
+    """
+    from relgraph import api
+
+    report = api.sync(source, target)
+    if not quiet:
+        r = report.result
+        click.echo(f"Copied {r.nodes_added + r.nodes_updated} nodes and {r.relationships_written} "
+                   f"relationships from {report.source} to {report.location} in {report.seconds:.1f} s")
 
 
 @main.command()

@@ -145,6 +145,9 @@ class Validator:
         self.existing = dict(existing or {})
         self.existing_origins = dict(existing_origins or {})
         self.problems: list[Problem] = []
+        # Ids of node entries that have problems of their own: references to
+        # them are not reported again as references to unknown nodes.
+        self.broken: set[str] = set()
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
         self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
@@ -154,9 +157,12 @@ class Validator:
         rel_recs: list[tuple[RawRecord, RelType]] = []
         for rec in records:
             kind = self._kind(rec)
+            if kind is None and rec.section != "relationships" and "from" not in rec.data:
+                self.broken.add(str(rec.data.get("id") or ""))
             if isinstance(kind, NodeType):
                 node = self._node(rec, kind)
                 if node is None:
+                    self.broken.add(str(rec.data.get("id") or ""))
                     continue
                 if node.id in nodes:
                     first = nodes[node.id][1]
@@ -296,6 +302,9 @@ class Validator:
                 ok = False
                 continue
             ref = str(raw)
+            if ref not in types and ref in self.broken:
+                ok = False  # the node's own problems are reported where it is defined
+                continue
             if ref not in types:
                 close = difflib.get_close_matches(ref, list(types), n=1, cutoff=0.7)
                 hint = f"did you mean {close[0]!r}?" if close else "define that node under `nodes:`"
@@ -324,6 +333,9 @@ class Validator:
         cites: list[Citation] = props.get("sources", [])
         ok = True
         for c in cites:
+            if c.doc not in types and c.doc in self.broken:
+                ok = False  # the Document's own problems are reported where it is defined
+                continue
             if types.get(c.doc) != "Document":
                 docs = [i for i, t in types.items() if t == "Document"]
                 close = difflib.get_close_matches(c.doc, docs, n=1, cutoff=0.6)
