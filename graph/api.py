@@ -65,6 +65,7 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
         dataset = read_dataset(files, existing=kept,
                                existing_origins={i: index[i][1] for i in kept})
         _check_removals(st, dataset, index)
+        _check_relationship_owners(st, dataset, {origin_of(f): str(f) for f in files})
         bar = progress(st.steps(dataset)) if progress else None
         if bar is not None:
             with bar:
@@ -89,6 +90,21 @@ def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str
         for rel_id, origin in sorted(st.attached([node_id], dataset.origins))
     ]
     raise InputError(problems)
+
+
+def _check_relationship_owners(st: Store, dataset: Dataset, files: dict[str, str]) -> None:
+    """Refuse relationships that another file, already loaded, holds under the same id."""
+    incoming = {r.id: r for r in dataset.relationships}
+    ends = sorted({end for r in dataset.relationships for end in (r.source, r.target)})
+    problems = [
+        Problem(files.get(incoming[rel_id].origin, incoming[rel_id].origin), incoming[rel_id].line, None,
+                rel_id, f"duplicate relationship (already loaded from {origin})",
+                "remove one, or give each an explicit `id:`; to move it into this file, remove it from "
+                "the other file and load both files together")
+        for rel_id, origin in st.attached(ends, dataset.origins) if rel_id in incoming
+    ]
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
 
 
 @dataclass
@@ -154,7 +170,15 @@ def resolve(st: Store, name: str) -> str:
     Matching ignores case, accents and punctuation; a fragment that matches
     exactly one node's name or alias also resolves.
     """
-    names = st.node_names()
+    return resolve_in(st.node_names(), name)
+
+
+def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
+    """:func:`resolve` over (id, type, name, aliases) rows, e.g. a networkx graph's nodes.
+
+    >>> resolve_in([("state:PRK", "State", "North Korea", ["DPRK"])], "dprk")
+    'state:PRK'
+    """
     ids = {i for i, *_ in names}
     if name in ids:
         return name
@@ -166,6 +190,9 @@ def resolve(st: Store, name: str) -> str:
     if len(exact) == 1:
         return next(iter(exact))
     if exact:
+        by_name = [i for i, n in exact.items() if normalize(n) == key]
+        if len(by_name) == 1:  # a node's own name wins over another node's alias
+            return by_name[0]
         raise AmbiguousError(name, sorted(exact))
     if key:
         padded = f" {key} "

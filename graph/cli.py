@@ -16,8 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+
 from relgraph import __version__
 from relgraph.errors import RelgraphError
+
+if __name__ == "__main__":  # `python -m relgraph.cli`: command modules import this very module
+    sys.modules.setdefault("relgraph.cli", sys.modules[__name__])
 
 PROGRESS_THRESHOLD = 5_000  # records; smaller loads finish before a bar is useful
 
@@ -269,7 +273,7 @@ def render_node(report: Any) -> str:
     if n.get("aliases"):
         out.append(wrap("also: " + "; ".join(n["aliases"])))
     out.append(f"  status: {n.get('status')}  {_when(n)}  {cite(n.get('sources'))}".rstrip())
-    extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST]
+    extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST and v not in ([], "")]
     if extra:
         out.append(wrap("  ".join(f"{k}: {cell(v)}" for k, v in extra)))
     if n.get("description"):
@@ -319,6 +323,20 @@ def _when(item: dict[str, Any]) -> str:
         return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"
     return ""
 
+
+from relgraph.cli_analyze import analyze, export  # noqa: E402
+
+main.add_command(analyze)
+main.add_command(export)
+from relgraph.cli_view import view  # noqa: E402
+
+main.add_command(view)
+from relgraph.cli_import import import_group  # noqa: E402
+
+main.add_command(import_group)
+from relgraph.cli_query import query  # noqa: E402
+
+main.add_command(query)
 
 if __name__ == "__main__":
     main()

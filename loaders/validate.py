@@ -79,7 +79,8 @@ def _as_list(value: Any, from_csv: bool) -> list[Any]:
 
 def _scalar_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise _Bad("must be text", "write plain text (quote it if it looks like a number or a list)")
+        raise _Bad("must be text",
+                   "write plain text (quote it if it looks like a number, a list, or yes/no/true/false)")
     return str(value)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from relgraph.errors import Problem
 from relgraph.loaders.records import RawRecord
 

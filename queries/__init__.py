@@ -1,1 +1,228 @@
-"""Stored Cypher queries (``*.cypher`` files in this folder)."""
+"""Stored Cypher queries: ``*.cypher`` files of named queries, and their runner.
+
+The bundled queries live in this folder; users add folders of their own
+(``--queries DIR`` or ``RELGRAPH_QUERIES``), which behave exactly like the
+bundled ones. See ``README.md`` here for the file format.
+
+>>> qs = load_queries()
+>>> "timeline" in qs and qs["timeline"].mode
+'read'
+>>> [p.name for p in qs["shortest-path"].params][:2]
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from relgraph.errors import InputError, Problem, UsageError
+from relgraph.queries.params import Param, convert, missing_value
+from relgraph.queries.parse import DIALECTS, Query, parse_file, parse_text, used_params, write_clause
+
+__all__ = [
+    "DIALECTS", "ENV_VAR", "Param", "Query", "QueryResult", "QueryView", "bundled_dir", "convert_params",
+    "describe", "dialect_for", "find_query", "list_queries", "load_queries", "parse_assignments",
+    "parse_text", "query_dirs", "run_query", "used_params", "write_clause",
+]
+
+ENV_VAR = "RELGRAPH_QUERIES"
+
+
+def bundled_dir() -> Path:
+    """The folder of the queries shipped with relgraph."""
+    return Path(str(resources.files("relgraph.queries")))
+
+
+def query_dirs(extra: Iterable[str | Path] | None = None) -> list[Path]:
+    """The bundled folder, then ``extra`` folders, else those in ``$RELGRAPH_QUERIES``
+    (separated by ``os.pathsep``)."""
+    if extra is None:
+        extra = [d for d in os.environ.get(ENV_VAR, "").split(os.pathsep) if d.strip()]
+    return [bundled_dir(), *(Path(d) for d in extra)]
+
+
+def load_queries(extra: Iterable[str | Path] | None = None) -> Mapping[str, Query]:
+    """Every query in the bundled folder and the ``extra`` folders, by name.
+
+    Raises :class:`InputError` with every problem in every file, including a
+    name defined twice (in one folder or across folders).
+    """
+    problems: list[Problem] = []
+    found: dict[str, Query] = {}
+    for folder in query_dirs(extra):
+        if not folder.is_dir():
+            problems.append(Problem(str(folder), None, None, None, "no such query folder",
+                                    f"pass a folder of .cypher files to --queries or ${ENV_VAR}"))
+            continue
+        files = sorted(folder.glob("*.cypher"))
+        if not files:
+            problems.append(Problem(str(folder), None, None, None, "folder has no .cypher files",
+                                    "put query files named *.cypher in it"))
+        for f in files:
+            try:
+                queries = parse_file(f)
+            except InputError as e:
+                problems.extend(e.problems)
+                continue
+            for q in queries:
+                if q.name in found:
+                    first = found[q.name]
+                    problems.append(Problem(q.file, q.line, "name", q.name,
+                                            f"query name already used at {first.file}:{first.line}",
+                                            "give each query a unique name"))
+                else:
+                    found[q.name] = q
+    if problems:
+        raise InputError(problems)
+    return MappingProxyType(dict(sorted(found.items())))
+
+
+def list_queries(extra: Iterable[str | Path] | None = None) -> list[Query]:
+    """Every available query, sorted by name."""
+    return list(load_queries(extra).values())
+
+
+def find_query(name: str, extra: Iterable[str | Path] | None = None) -> Query:
+    """The query called ``name``; a :class:`UsageError` with suggestions if there is none."""
+    queries = load_queries(extra)
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UsageError(f"no query named {name!r}{hint} (see `relgraph query list`)")
+
+
+def dialect_for(store: str | None = None) -> str:
+    """The Cypher dialect of the store at ``store`` (see ``resolve_location``), without opening it."""
+    from relgraph.store import NEO4J_SCHEMES, resolve_location
+
+    return "neo4j" if resolve_location(store).startswith(NEO4J_SCHEMES) else "ladybug"
+
+
+@dataclass(frozen=True)
+class QueryView:
+    """A query as ``query show`` presents it: with the Cypher for one store's dialect."""
+
+    query: Query
+    dialect: str
+    cypher: str
+
+
+def describe(name: str, *, store: str | None = None,
+             extra: Iterable[str | Path] | None = None) -> QueryView:
+    """A query and the Cypher it runs on the store at ``store``."""
+    q = find_query(name, extra)
+    dialect = dialect_for(store)
+    return QueryView(q, dialect, q.body(dialect))
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a query returned. ``total`` counts rows before ``limit`` cut them."""
+
+    query: Query
+    params: Mapping[str, Any]
+    columns: list[str]
+    rows: list[list[Any]]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, Any]:
+    """``["a=1", "t=X", "t=Y"]`` as ``{"a": "1", "t": ["X", "Y"]}`` (a repeated name makes a list).
+
+    >>> parse_assignments(["a=1", "t=X", "t=Y=Z"])
+    {'a': '1', 't': ['X', 'Y=Z']}
+    """
+    given: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"-p {pair!r}: write -p NAME=VALUE")
+        if key in given:
+            prev = given[key]
+            given[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            given[key] = value
+    return given
+
+
+def convert_params(q: Query, given: Mapping[str, Any] | Iterable[str], store: Any = None) -> dict[str, Any]:
+    """The Cypher parameters for ``q``: every declared one, typed; node names resolved.
+
+    ``given`` maps names to text or Python values, or is a list of
+    ``NAME=VALUE`` strings (as typed after ``-p``). Raises :class:`UsageError`
+    (with the query's parameter help) for an unknown, missing or ill-typed parameter.
+    """
+    out: dict[str, Any] = {}
+    try:
+        if not isinstance(given, Mapping):
+            given = parse_assignments(given)
+        unknown = [k for k in given if q.param(k) is None]
+        if unknown:
+            raise UsageError(f"query {q.name!r} has no parameter {', '.join(map(repr, unknown))}")
+        for p in q.params:
+            if isinstance(given.get(p.name), (list, tuple)) and not p.is_list:
+                raise UsageError(f"parameter {p.name!r} given more than once")
+            if p.name in given and given[p.name] is not None:
+                out[p.name] = convert(p, given[p.name], store=store)
+            elif p.required:
+                raise UsageError(f"query {q.name!r} needs parameter {p.name!r}: -p {p.name}=VALUE")
+            elif p.default_text is not None:
+                out[p.name] = convert(p, p.default_text, store=store)
+            else:
+                out[p.name] = missing_value(p)
+    except UsageError as e:
+        raise UsageError(f"{e}\n{q.usage()}") from None
+    return out
+
+
+def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None, *, store: str | None = None,
+              extra: Iterable[str | Path] | None = None, limit: int | None = None) -> QueryResult:
+    """Run the stored query ``name`` with ``params`` (see :func:`convert_params`).
+
+    Values travel only as Cypher parameters. A read query runs on a store
+    opened read-only (in a read transaction on Neo4j), so it cannot write.
+    ``limit`` keeps the first rows; ``total`` says how many there were.
+    """
+    from relgraph.store import open_store
+
+    q = find_query(name, extra)
+    if limit is not None and limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    with open_store(store, read_only=not q.writes) as st:
+        values = convert_params(q, params or {}, st)
+        columns, rows = run_on(st, q, values)
+    total = len(rows)
+    if limit is not None:
+        rows = rows[:limit]
+    return QueryResult(q, MappingProxyType(values), columns, rows, total)
+
+
+def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Run ``q`` on an open store with already converted ``values``."""
+    from relgraph.errors import StoreError
+
+    try:
+        return st.run(q.body(st.dialect), dict(values), write=q.writes)
+    except StoreError as e:
+        if not q.writes and _is_write_refusal(str(e)):
+            raise StoreError(f"query {q.name!r} is a read query but tried to write; it ran in a "
+                             f"read-only session and changed nothing ({q.file}:{q.line}): {e}") from None
+        raise StoreError(f"query {q.name!r} ({q.file}:{q.line}) failed: {e}") from None
+
+
+def _is_write_refusal(message: str) -> bool:
+    m = message.lower()
+    return "read-only" in m or "read only" in m or "write operations" in m or "writing in read access" in m

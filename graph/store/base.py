@@ -93,6 +93,14 @@ class Store(ABC):
     def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
         """Every relationship as (id, type, source id, target id, properties)."""
 
+    def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
+                                                   list[tuple[str, str, str, str, dict[str, Any]]]]:
+        """The nodes and relationships one origin holds, as :meth:`iter_nodes` and
+        :meth:`iter_relationships` give them (importers read their previous import)."""
+        nodes = [n for n in self.iter_nodes() if n[2].get("origin") == origin]
+        rels = [r for r in self.iter_relationships() if r[4].get("origin") == origin]
+        return nodes, rels
+
     @abstractmethod
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:
         """(id, type, name, aliases) of every node, for name resolution."""

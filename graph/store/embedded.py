@@ -149,14 +149,22 @@ class EmbeddedStore(Store):
         return out
 
     def attached(self, node_ids: list[str], keep_origins: list[str]) -> list[tuple[str, str]]:
-        if not node_ids:
-            return []
-        _, rows = self._exec(
-            "MATCH (n)-[r]-() WHERE n.id IN $ids AND NOT r.origin IN $origins "
-            "RETURN DISTINCT r.id, r.origin",
-            {"ids": node_ids, "origins": keep_origins},
-        )
-        return [(i, o) for i, o in rows]
+        # One query per node table: in LadybugDB 0.14.1, `MATCH (n) WHERE n.id IN $ids`
+        # over all node tables can return wrong rows (tests/test_store.py shows a case).
+        by_table: dict[str, list[str]] = defaultdict(list)
+        for i in node_ids:
+            t = self.schema.type_for_id(i)
+            if t is not None:
+                by_table[t.name].append(i)
+        keep = set(keep_origins)
+        found: set[tuple[str, str]] = set()
+        for t in self._node_tables():
+            if by_table.get(t):
+                _, rows = self._exec(
+                    f"MATCH (n:{t})-[r]-() WHERE n.id IN $ids RETURN DISTINCT r.id, r.origin",
+                    {"ids": by_table[t]})
+                found.update((i, o) for i, o in rows if o not in keep)
+        return sorted(found)
 
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = {}
@@ -190,6 +198,18 @@ class EmbeddedStore(Store):
             for r, a, b in rows:
                 props = _clean(r)
                 yield props["id"], t, a, b, props
+
+    def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
+                                                   list[tuple[str, str, str, str, dict[str, Any]]]]:
+        nodes, rels = [], []
+        for t in self._node_tables():
+            _, rows = self._exec(f"MATCH (n:{t}) WHERE n.origin = $o RETURN n ORDER BY n.id", {"o": origin})
+            nodes.extend((p["id"], t, p) for p in (_clean(n) for (n,) in rows))
+        for t in self._rel_tables():
+            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) WHERE r.origin = $o RETURN r, a.id, b.id "
+                                 "ORDER BY r.id", {"o": origin})
+            rels.extend((p["id"], t, a, b, p) for p, a, b in ((_clean(r), a, b) for r, a, b in rows))
+        return nodes, rels
 
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:
         out = []

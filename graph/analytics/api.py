@@ -1,0 +1,124 @@
+"""The analyses, reading a store: one function per ``relgraph analyze`` command and
+for ``relgraph export``.
+
+Each reads the store once through the Store interface, resolves node names
+(id, name or alias) against the whole graph, applies the filters, and runs the
+pure function of the same name from the other modules. A name that exists but
+is left out by the filters gets a :class:`~relgraph.errors.UsageError` saying so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from relgraph.analytics import brokers as _brokers
+from relgraph.analytics import export as _export
+from relgraph.analytics import measures as _measures
+from relgraph.analytics import paths as _paths
+from relgraph.analytics import temporal as _temporal
+from relgraph.analytics.project import Filters, read_store, resolve, select
+from relgraph.errors import UsageError
+from relgraph.model import Citation
+
+
+def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
+    """Resolve ``name`` among the nodes of the types kept, and check the filters keep it."""
+    by_type = select(G0, Filters(types=filters.types))
+    node = resolve(by_type, name)
+    if node not in H:
+        what = f"{G0.nodes[node].get('name', node)} ({node})"
+        hint = " (--fold replaces it with ties between its parties)" if filters.fold else ""
+        raise UsageError(f"{what} is not in the graph under these filters: {filters.describe()}{hint}")
+    return node
+
+
+def graph(store: str | None = None, filters: Filters | None = None) -> nx.MultiDiGraph:
+    """The store's graph, filtered."""
+    return select(read_store(store), filters)
+
+
+def centrality(store: str | None = None, filters: Filters | None = None, *, measure: str = "degree",
+               top: int | None = None, weighted: bool = False, k: int | None = None,
+               seed: int = 0) -> _measures.Ranking:
+    return _measures.centrality(graph(store, filters), measure, top=top, weighted=weighted, k=k, seed=seed)
+
+
+def path(source: str, target: str, store: str | None = None, filters: Filters | None = None, *,
+         all_paths: bool = False, max_hops: int | None = None,
+         limit: int = _paths.DEFAULT_LIMIT) -> _paths.PathReport:
+    """Shortest path(s) between two named nodes, with the cited documents."""
+    filters = filters or Filters()
+    G0 = read_store(store)
+    H = select(G0, filters)
+    a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
+    report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit)
+    cited = {Citation.parse(s).doc for p in report.paths for h in p.hops
+             for s in h.props.get("sources") or []}
+    report.documents = {d: ({"id": d, **G0.nodes[d]} if d in G0 else {"id": d}) for d in sorted(cited)}
+    return report
+
+
+def brokers(store: str | None = None, filters: Filters | None = None, *, camps: tuple[str, str] | None = None,
+            top: int | None = None, k: int | None = None, seed: int = 0) -> _brokers.BrokerReport:
+    """Brokers; ``camps`` are two state names (default: the two states with most ties)."""
+    if camps is not None and len(camps) != 2:
+        raise UsageError("--camps takes two states, e.g. --camps Russia,DPRK")
+    filters = filters or Filters()
+    G0 = read_store(store)
+    H = select(G0, filters)
+    between = (_find(G0, H, camps[0], filters), _find(G0, H, camps[1], filters)) if camps else None
+    return _brokers.brokers(H, between, top=top, k=k, seed=seed)
+
+
+def communities(store: str | None = None, filters: Filters | None = None, *, seed: int = 0,
+                resolution: float = 1.0, weighted: bool = True, min_size: int = 2) -> _measures.Communities:
+    return _measures.communities(graph(store, filters), seed=seed, resolution=resolution, weighted=weighted,
+                                 min_size=min_size)
+
+
+def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
+        depth: int = 1) -> _temporal.EgoReport:
+    filters = filters or Filters()
+    G0 = read_store(store)
+    H = select(G0, filters)
+    return _temporal.ego(H, _find(G0, H, node, filters), depth)
+
+
+def _snapshots(G0: nx.MultiDiGraph, filters: Filters, dates: list[Any]) -> tuple[nx.MultiDiGraph, ...]:
+    from dataclasses import replace
+
+    from relgraph.analytics.project import parse_day
+
+    if len(dates) != 2:
+        raise UsageError("compare needs two dates: --as-of DATE1 --as-of DATE2")
+    return tuple(select(G0, replace(filters, as_of=parse_day(d, end=True))) for d in dates)
+
+
+def compare(dates: list[Any], store: str | None = None, filters: Filters | None = None, *,
+            node: str | None = None, measure: str = "degree", top: int = 5,
+            seed: int = 0) -> _temporal.Comparison:
+    """The network (and ``node``) at two dates, side by side."""
+    filters = filters or Filters()
+    G0 = read_store(store)
+    g1, g2 = _snapshots(G0, filters, dates)
+    center = None
+    if node is not None:
+        center = resolve(select(G0, Filters(types=filters.types)), node)
+    labels = (str(dates[0]), str(dates[1]))
+    return _temporal.compare(g1, g2, node=center, measure=measure, top=top, labels=labels, seed=seed)
+
+
+def changes(dates: list[Any], store: str | None = None, filters: Filters | None = None) -> _temporal.Changes:
+    """Nodes and relationships added or removed between two dates."""
+    filters = filters or Filters()
+    g1, g2 = _snapshots(read_store(store), filters, dates)
+    return _temporal.changes(g1, g2, (str(dates[0]), str(dates[1])))
+
+
+def export(fmt: str, path: str | Path, store: str | None = None, filters: Filters | None = None, *,
+           delimiter: str = ";") -> _export.ExportReport:
+    """Write the store's graph (filtered; by default everything, Documents included)."""
+    return _export.write(graph(store, filters or Filters(types=("all",))), fmt, path, delimiter=delimiter)

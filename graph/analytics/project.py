@@ -1,0 +1,507 @@
+"""The graph projection: the store read into networkx, and the filters every analysis takes.
+
+:func:`project` reads every node and relationship through the :class:`~relgraph.store.Store`
+interface (so it works the same on the embedded store and on Neo4j) into a
+:class:`networkx.MultiDiGraph`. Nodes are keyed by id; edges are keyed by
+relationship id, so parallel relationships between two nodes stay separate.
+Node and edge attributes are the stored properties plus ``type``.
+
+Time rules (the same for nodes and relationships; a relationship is dropped
+when either of its ends is dropped):
+
+- ``--as-of D`` keeps what was valid on D: ``validFrom`` (if any) <= D <=
+  ``validTo`` (if any) and ``date`` (if any) <= D. A point event (a ``date``,
+  no interval) exists from its date on: on D the summit has happened. So does
+  a happening with a duration (a node of a type in the schema's
+  ``analysis.happenings``: an Event such as a six-day visit), whose
+  ``validTo`` is when it ended, not when it stopped holding.
+- ``--from A --to B`` keeps what happened or held in the window: a ``date``
+  inside it (a partial date counts for its whole month or year), or a
+  ``validFrom``..``validTo`` interval overlapping it. Either end may be left
+  open. Given together with ``--as-of``, both apply.
+- Undated nodes and relationships (a state, a person with no dates, a post)
+  are kept by every time filter: nothing says when they did not hold.
+
+The schema's ``analysis`` section says which node types are multi-party facts
+(folded by ``--fold``) and which are metadata (Documents, left out unless asked
+for).
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from relgraph.errors import SchemaError, UsageError
+from relgraph.model import Citation
+from relgraph.schema import Schema, load_schema
+from relgraph.store import Store, open_store
+
+Props = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """The schema's ``analysis`` section."""
+
+    multi_party: frozenset[str]
+    metadata: frozenset[str]
+    happenings: frozenset[str]
+    camp_type: str | None
+    belongs_to: frozenset[str]
+
+
+def analysis_config(schema: Schema | None = None) -> AnalysisConfig:
+    """Read the ``analysis`` section of the schema, checking the type names.
+
+    >>> sorted(analysis_config().multi_party)
+    ['Event', 'Project', 'Treaty']
+    """
+    schema = schema or load_schema()
+    raw = schema.raw.get("analysis") or {}
+
+    def names(key: str, kinds: Mapping[str, Any]) -> frozenset[str]:
+        values = raw.get(key) or []
+        unknown = [v for v in values if v not in kinds]
+        if unknown:
+            raise SchemaError(f"schema: analysis.{key}: unknown type(s) {', '.join(map(str, unknown))}")
+        return frozenset(values)
+
+    camp_type = raw.get("camp_type")
+    if camp_type is not None and camp_type not in schema.nodes:
+        raise SchemaError(f"schema: analysis.camp_type: unknown node type {camp_type}")
+    return AnalysisConfig(names("multi_party", schema.nodes), names("metadata", schema.nodes),
+                          names("happenings", schema.nodes), camp_type,
+                          names("belongs_to", schema.relationships))
+
+
+# -- reading the store ------------------------------------------------------
+
+def project(store: Store) -> nx.MultiDiGraph:
+    """Every node and relationship of ``store`` as a MultiDiGraph (see the module doc)."""
+    G = nx.MultiDiGraph(name="relgraph")
+    G.add_nodes_from((node_id, {**props, "type": node_type})
+                     for node_id, node_type, props in store.iter_nodes())
+    G.add_edges_from((source, target, rel_id, {**props, "type": rel_type})
+                     for rel_id, rel_type, source, target, props in store.iter_relationships())
+    return G
+
+
+def read_store(location: str | None = None) -> nx.MultiDiGraph:
+    """Open the store at ``location`` read-only and :func:`project` it."""
+    with open_store(location, read_only=True) as st:
+        return project(st)
+
+
+def load_graph(location: str | None = None, filters: Filters | None = None) -> nx.MultiDiGraph:
+    """The store at ``location``, projected and filtered: the usual start of a notebook."""
+    return select(read_store(location), filters)
+
+
+# -- time -------------------------------------------------------------------
+
+def span(props: Props, *, happening: bool = False) -> tuple[date | None, date | None]:
+    """When a fact holds: from the later of ``date`` and ``validFrom`` to ``validTo``.
+
+    None is an open end. A happening (a node of a type in the schema's
+    ``analysis.happenings``, e.g. an Event) has no end: once it has happened it
+    stays part of the network; its ``validTo`` only says when it was over.
+
+    >>> span({"date": date(2024, 6, 19), "validFrom": date(2024, 12, 4)})
+    (datetime.date(2024, 12, 4), None)
+    >>> trip = {"date": date(2023, 9, 13), "validFrom": date(2023, 9, 12), "validTo": date(2023, 9, 17)}
+    >>> span(trip), span(trip, happening=True)
+    ((datetime.date(2023, 9, 13), datetime.date(2023, 9, 17)), (datetime.date(2023, 9, 13), None))
+    >>> span({})
+    (None, None)
+    """
+    starts = [d for d in (props.get("date"), props.get("validFrom")) if d is not None]
+    return (max(starts) if starts else None), (None if happening else props.get("validTo"))
+
+
+def valid_on(props: Props, day: date, *, happening: bool = False) -> bool:
+    """Whether a node or relationship was valid on ``day`` (see the module doc).
+
+    >>> valid_on({"date": date(2023, 9, 13)}, date(2024, 6, 30))   # a past summit
+    True
+    >>> valid_on({"validFrom": date(2000, 5, 7), "validTo": date(2008, 5, 7)}, date(2010, 1, 1))
+    False
+    >>> valid_on({}, date(1900, 1, 1))                                # undated: always
+    True
+    """
+    start, end = span(props, happening=happening)
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _period_end(day: date, precision: str | None) -> date:
+    if precision == "year":
+        return date(day.year, 12, 31)
+    if precision == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def _overlaps(start: date | None, end: date | None, lo: date | None, hi: date | None) -> bool:
+    return (hi is None or start is None or start <= hi) and (lo is None or end is None or end >= lo)
+
+
+def in_window(props: Props, lo: date | None, hi: date | None) -> bool:
+    """Whether a fact happened or held between ``lo`` and ``hi`` (inclusive; None: open).
+
+    >>> summit = {"date": date(2023, 9, 13), "datePrecision": "day"}
+    >>> in_window(summit, date(2023, 1, 1), date(2023, 12, 31)), in_window(summit, date(2024, 1, 1), None)
+    (True, False)
+    >>> in_window({"date": date(2023, 9, 1), "datePrecision": "month"}, date(2023, 9, 20), None)
+    True
+    >>> in_window({"validFrom": date(2012, 5, 7)}, date(2020, 1, 1), date(2020, 12, 31))
+    True
+    """
+    d, vf, vt = props.get("date"), props.get("validFrom"), props.get("validTo")
+    if d is None and vf is None and vt is None:
+        return True
+    if d is not None and _overlaps(d, _period_end(d, props.get("datePrecision")), lo, hi):
+        return True
+    return (vf is not None or vt is not None) and _overlaps(vf, vt, lo, hi)
+
+
+# -- filters ----------------------------------------------------------------
+
+def parse_day(text: str | date, *, end: bool = False) -> date:
+    """A date from ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a partial date is its
+    first day, or its last day when ``end`` is true.
+
+    >>> parse_day("2024-06-30"), parse_day("2024", end=True)
+    (datetime.date(2024, 6, 30), datetime.date(2024, 12, 31))
+    """
+    if isinstance(text, date):
+        return text
+    from relgraph.loaders.validate import parse_date
+
+    try:
+        return parse_date(text, end=end)[0]
+    except Exception as e:  # the loader's own error type carries message and fix
+        msg = getattr(e, "message", str(e))
+        raise UsageError(f"{text!r}: {msg}; write YYYY-MM-DD") from None
+
+
+def _split(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
+    return tuple(p.strip() for p in items if p.strip())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep of the graph. Every field is optional; the default keeps
+    everything except metadata nodes (Documents).
+
+    ``types`` and ``statuses`` are lists of names: plain names keep only those,
+    ``+Name`` adds to the default and ``-Name`` leaves out; ``all`` in ``types``
+    keeps every type, metadata included. ``states`` are names, aliases or ids;
+    the graph is cut to the union of their ego networks (``state_depth`` hops).
+    """
+
+    as_of: date | None = None
+    start: date | None = None
+    end: date | None = None
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    state_depth: int = 1
+    fold: bool = False
+
+    @classmethod
+    def parse(cls, *, as_of: str | date | None = None, start: str | date | None = None,
+              end: str | date | None = None, types: str | Iterable[str] | None = None,
+              statuses: str | Iterable[str] | None = None, states: Iterable[str] = (),
+              state_depth: int = 1, fold: bool = False) -> Filters:
+        """Filters from command-line text: dates as YYYY-MM-DD (a partial ``as_of``
+        or ``end`` means the period's last day), comma-separated lists.
+
+        >>> Filters.parse(as_of="2024-06", types="Person,+Document").as_of
+        datetime.date(2024, 6, 30)
+        """
+        f = cls(
+            as_of=parse_day(as_of, end=True) if as_of else None,
+            start=parse_day(start) if start else None,
+            end=parse_day(end, end=True) if end else None,
+            types=_split(types), statuses=_split(statuses), states=tuple(states),
+            state_depth=state_depth, fold=fold,
+        )
+        if f.start and f.end and f.start > f.end:
+            raise UsageError(f"--from {f.start} is after --to {f.end}")
+        if f.state_depth < 1:
+            raise UsageError("--state-depth must be 1 or more")
+        return f
+
+    def describe(self) -> str:
+        """The filters in words, for messages.
+
+        >>> Filters(as_of=date(2024, 6, 30), fold=True).describe()
+        '--as-of 2024-06-30 --fold'
+        """
+        bits = []
+        for flag, value in (("--as-of", self.as_of), ("--from", self.start), ("--to", self.end)):
+            if value:
+                bits.append(f"{flag} {value.isoformat()}")
+        if self.types:
+            bits.append("--types " + ",".join(self.types))
+        if self.statuses:
+            bits.append("--status " + ",".join(self.statuses))
+        bits += [f"--state {s!r}" for s in self.states]
+        if self.states and self.state_depth != 1:
+            bits.append(f"--state-depth {self.state_depth}")
+        if self.fold:
+            bits.append("--fold")
+        return " ".join(bits) or "no filters"
+
+
+def _name_set(tokens: tuple[str, ...], lookup: Mapping[str, str], what: str,
+              default: frozenset[str]) -> frozenset[str]:
+    plain: set[str] = set()
+    plus: set[str] = set()
+    minus: set[str] = set()
+    for token in tokens:
+        sign, name = (token[0], token[1:]) if token[0] in "+-" else ("", token)
+        key = lookup.get(name.casefold())
+        if key is None:
+            close = difflib.get_close_matches(name.casefold(), list(lookup), n=3, cutoff=0.6)
+            hint = "; did you mean " + ", ".join(sorted({lookup[c] for c in close})) + "?" if close else ""
+            raise UsageError(f"unknown {what} {name!r}{hint}")
+        {"": plain, "+": plus, "-": minus}[sign].add(key)
+    return frozenset(((plain or default) | plus) - minus)
+
+
+def type_sets(tokens: Iterable[str], schema: Schema | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """The node types and relationship types that ``--types`` tokens keep.
+
+    >>> nodes, rels = type_sets(["Person", "Event", "-PARTICIPATED_IN"])
+    >>> sorted(nodes), "PARTICIPATED_IN" in rels, "HOLDS" in rels
+    (['Event', 'Person'], False, True)
+    >>> "Document" in type_sets([])[0], "Document" in type_sets(["+Document"])[0]
+    (False, True)
+    """
+    schema = schema or load_schema()
+    tokens = tuple(tokens)
+    all_nodes, all_rels = frozenset(schema.nodes), frozenset(schema.relationships)
+    if any(t.casefold() == "all" for t in tokens):
+        rest = tuple(t for t in tokens if t.casefold() != "all")
+        node_default, rel_default = all_nodes, all_rels
+    else:
+        rest = tokens
+        node_default, rel_default = all_nodes - analysis_config(schema).metadata, all_rels
+    lookup: dict[str, tuple[str, str]] = {}
+    for kind, types in (("node", schema.nodes.values()), ("rel", schema.relationships.values())):
+        for t in types:
+            for n in (t.name, *t.aliases):
+                lookup.setdefault(n.casefold(), (kind, t.name))
+    node_tokens = tuple(t for t in rest if lookup.get(t.lstrip("+-").casefold(), ("node",))[0] == "node")
+    rel_tokens = tuple(t for t in rest if t not in node_tokens)
+    nodes = _name_set(node_tokens, {k: v[1] for k, v in lookup.items()}, "type", node_default)
+    rels = _name_set(rel_tokens, {k: v[1] for k, v in lookup.items() if v[0] == "rel"},
+                     "relationship type", rel_default)
+    return nodes, rels
+
+
+def status_set(tokens: Iterable[str], schema: Schema | None = None) -> frozenset[str] | None:
+    """The statuses that ``--status`` tokens keep (None: no status filter).
+
+    >>> sorted(status_set(["-alleged", "-denied"]))
+    ['confirmed', 'planned', 'reported']
+    """
+    tokens = tuple(tokens)
+    if not tokens:
+        return None
+    schema = schema or load_schema()
+    return _name_set(tokens, {s.casefold(): s for s in schema.statuses}, "status",
+                     frozenset(schema.statuses))
+
+
+def select(G: nx.MultiDiGraph, filters: Filters | None = None, *,
+           schema: Schema | None = None) -> nx.MultiDiGraph:
+    """A new graph with what ``filters`` keep (see :class:`Filters` and the module doc).
+
+    Order: types and statuses, time, then folding, then the states' ego networks.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("person:a", type="Person", name="A", status="confirmed")
+    >>> G.add_node("event:s", type="Event", name="Summit", status="confirmed", date=date(2023, 9, 13))
+    >>> _ = G.add_edge("person:a", "event:s", key="r1", type="PARTICIPATED_IN", status="confirmed")
+    >>> sorted(select(G, Filters(as_of=date(2023, 1, 1))))    # the summit had not happened
+    ['person:a']
+    >>> select(G, Filters(as_of=date(2024, 1, 1))).number_of_edges()
+    1
+    """
+    f = filters or Filters()
+    schema = schema or load_schema()
+    node_types, rel_types = type_sets(f.types, schema)
+    statuses = status_set(f.statuses, schema)
+    happenings = analysis_config(schema).happenings
+
+    def keep(props: Props, happening: bool = False) -> bool:
+        if statuses is not None and props.get("status") not in statuses:
+            return False
+        if f.as_of is not None and not valid_on(props, f.as_of, happening=happening):
+            return False
+        return not (f.start or f.end) or in_window(props, f.start, f.end)
+
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True)
+                     if d.get("type") in node_types and keep(d, d.get("type") in happenings))
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
+                     if u in H and v in H and d.get("type") in rel_types and keep(d))
+    if f.fold:
+        H = fold(H, schema=schema)
+    if f.states:
+        typed = G.subgraph(n for n, t in G.nodes(data="type") if t in node_types)
+        centers = [resolve(typed, s) for s in f.states]
+        missing = [c for c in centers if c not in H]
+        if missing:
+            raise UsageError(f"{', '.join(missing)} is not in the graph under these filters "
+                             f"({f.describe()})")
+        U = H.to_undirected(as_view=True)
+        keep_nodes: set[Any] = set()
+        for c in centers:
+            keep_nodes.update(nx.single_source_shortest_path_length(U, c, cutoff=f.state_depth))
+        H = H.subgraph(keep_nodes).copy()
+    return H
+
+
+# -- folding and the undirected view -------------------------------------------
+
+def _status_rank(schema: Schema) -> dict[str, int]:
+    return {s: i for i, s in enumerate(schema.statuses)}
+
+
+def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
+         schema: Schema | None = None) -> nx.MultiDiGraph:
+    """Replace each multi-party node (Treaty, Event, Project by default) with ties
+    between the nodes it links, one tie per pair and node type.
+
+    A tie is typed ``SHARED_<TYPE>`` (e.g. ``SHARED_EVENT``); its ``weight`` is
+    the number of shared facts, ``via`` their ids, ``sources`` the citations of
+    the links to them, ``status`` the best status over the shared facts (each
+    counted at the weakest of its own status and the two links'), and
+    ``validFrom``/``validTo`` the span of the shared facts. Relationships between
+    two multi-party nodes (an event ABOUT a project) disappear with them.
+
+    >>> G = nx.MultiDiGraph()
+    >>> for n, t in [("person:a", "Person"), ("person:b", "Person"), ("event:1", "Event"),
+    ...              ("event:2", "Event")]:
+    ...     G.add_node(n, type=t, name=n, status="confirmed")
+    >>> for p in ("person:a", "person:b"):
+    ...     for e in ("event:1", "event:2"):
+    ...         _ = G.add_edge(p, e, key=f"{p}-{e}", type="PARTICIPATED_IN", status="confirmed",
+    ...                        sources=[f"doc:x | {e}"])
+    >>> F = fold(G)
+    >>> sorted(F), [(u, v, d["type"], d["weight"]) for u, v, d in F.edges(data=True)]
+    (['person:a', 'person:b'], [('person:a', 'person:b', 'SHARED_EVENT', 2)])
+    """
+    schema = schema or load_schema()
+    cfg = analysis_config(schema)
+    multi = frozenset(types) if types is not None else cfg.multi_party
+    rank = _status_rank(schema)
+    worst = len(rank)
+
+    def best(ds: list[Props]) -> int:
+        return min(rank.get(d.get("status"), worst) for d in ds)
+
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("type") not in multi)
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in H and v in H)
+    ties: dict[tuple[Any, Any, str], dict[str, Any]] = {}
+    for m in sorted((n for n in G if n not in H), key=str):
+        md = G.nodes[m]
+        links: dict[Any, list[Props]] = {}
+        for u, v, d in [*G.in_edges(m, data=True), *G.out_edges(m, data=True)]:
+            other = u if v == m else v
+            if other in H:
+                links.setdefault(other, []).append(d)
+        m_start, m_end = span(md, happening=md.get("type") in cfg.happenings)
+        for a, b in combinations(sorted(links, key=str), 2):
+            mtype = str(md.get("type", "fact"))
+            tie = ties.setdefault((a, b, mtype), {
+                "type": f"SHARED_{mtype.upper()}", "weight": 0, "via": [], "viaNames": [],
+                "sources": [], "_rank": worst, "_starts": [], "_ends": [],
+            })
+            tie["weight"] += 1
+            tie["via"].append(m)
+            tie["viaNames"].append(md.get("name", str(m)))
+            for d in (*links[a], *links[b]):
+                tie["sources"] += [s for s in d.get("sources") or [] if s not in tie["sources"]]
+            contribution = max(rank.get(md.get("status"), worst), best(links[a]), best(links[b]))
+            tie["_rank"] = min(tie["_rank"], contribution)
+            tie["_starts"].append(m_start)
+            tie["_ends"].append(m_end)
+    statuses = list(schema.statuses)
+    for (a, b, _mtype), tie in ties.items():
+        starts, ends = tie.pop("_starts"), tie.pop("_ends")
+        r = tie.pop("_rank")
+        key = f"{tie['type']}:{a}--{b}"
+        tie.update(id=key, status=statuses[r] if r < len(statuses) else None,
+                   validFrom=None if None in starts else min(starts),
+                   validTo=None if None in ends else max(ends),
+                   sourceDocs=sorted({Citation.parse(s).doc for s in tie["sources"]}))
+        H.add_edge(a, b, key=key, **{k: v for k, v in tie.items() if v is not None})
+    return H
+
+
+def simple(G: nx.Graph) -> nx.Graph:
+    """The undirected simple view: one edge per pair of nodes, self-loops left out.
+
+    Each edge has ``weight`` (the number of relationships between the two, or the
+    sum of their weights when folded), ``distance`` (1 / weight, for weighted
+    shortest paths) and ``relationships`` ((source, target, key) of each).
+
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("a", "b", key="r1"); _ = G.add_edge("b", "a", key="r2")
+    >>> U = simple(G)
+    >>> U.number_of_edges(), U["a"]["b"]["weight"]
+    (1, 2)
+    """
+    U = nx.Graph(**G.graph)
+    U.add_nodes_from(G.nodes(data=True))
+    edges = G.edges(keys=True, data=True) if G.is_multigraph() else (
+        (u, v, None, d) for u, v, d in G.edges(data=True))
+    for u, v, k, d in edges:
+        if u == v:
+            continue
+        w = d.get("weight", 1)
+        if U.has_edge(u, v):
+            e = U[u][v]
+            e["weight"] += w
+            e["relationships"].append((u, v, k))
+        else:
+            U.add_edge(u, v, weight=w, relationships=[(u, v, k)])
+    for _u, _v, d in U.edges(data=True):
+        d["distance"] = 1 / d["weight"] if d["weight"] else float("inf")
+    return U
+
+
+def resolve(G: nx.Graph, name: str) -> Any:
+    """The node of ``G`` called ``name`` (an id, a name or any alias), as
+    :func:`relgraph.api.resolve` finds it in a store.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("state:PRK", type="State", name="Democratic People's Republic of Korea",
+    ...            aliases=["North Korea", "DPRK"])
+    >>> resolve(G, "north korea")
+    'state:PRK'
+    """
+    from relgraph.api import resolve_in
+
+    return resolve_in([(n, d.get("type", ""), d.get("name", str(n)), d.get("aliases") or [])
+                       for n, d in G.nodes(data=True)], name)
+
+
+def label(G: nx.Graph, node: Any) -> str:
+    """A node's name, else its id."""
+    return str(G.nodes[node].get("name", node))

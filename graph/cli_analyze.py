@@ -1,0 +1,313 @@
+"""``relgraph analyze ...`` and ``relgraph export``: network analyses and exports.
+
+Thin: each command parses its options, calls one function of
+:mod:`relgraph.analytics.api` and formats the result. networkx is imported
+inside the commands, so ``relgraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from relgraph.analytics import EXPORT_FORMATS, MEASURES
+from relgraph.cli import handle_errors, store_option
+
+output_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+def filter_options(*, as_of: bool = True, types_default: str = "all but Document") -> Callable[[Any], Any]:
+    """The filters every analysis takes (see relgraph.analytics.project)."""
+    options = []
+    if as_of:
+        options.append(click.option(
+            "--as-of", "as_of", metavar="DATE",
+            help="Only what was valid on DATE (YYYY-MM-DD): dated facts from their date on, "
+                 "intervals while they held, undated facts always."))
+    options += [
+        click.option("--from", "start", metavar="DATE",
+                     help="Only what happened or held from DATE on (with --to: in the window)."),
+        click.option("--to", "end", metavar="DATE", help="Only what happened or held up to DATE."),
+        click.option("--types", metavar="LIST",
+                     help=f"Node and relationship types to keep, comma-separated (default: {types_default}); "
+                          "+Type adds to the default, -Type leaves out, 'all' keeps every type."),
+        click.option("--status", "statuses", metavar="LIST",
+                     help="Statuses to keep, e.g. confirmed,reported; -alleged,-denied leaves those out."),
+        click.option("--state", "states", multiple=True, metavar="NAME",
+                     help="Only the ego network of this state (or any node); repeat for several."),
+        click.option("--state-depth", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Hops from --state to keep."),
+        click.option("--fold", is_flag=True,
+                     help="Fold multi-party nodes (treaties, events, projects) into ties between their "
+                          "parties, weighted by the number of shared facts."),
+        store_option,
+    ]
+
+    def deco(fn: Any) -> Any:
+        for opt in reversed(options):
+            fn = opt(fn)
+        return fn
+
+    return deco
+
+
+def _filters(kw: dict[str, Any], *, default_types: str | None = None) -> Any:
+    """Filters from the options; ``default_types`` replaces the analyses' default
+    (and is what +Type and -Type change)."""
+    from relgraph.analytics.project import Filters
+
+    types = kw.pop("types")
+    if default_types and (not types or all(t.strip()[:1] in "+-" for t in types.split(",") if t.strip())):
+        types = f"{default_types},{types}" if types else default_types
+    return Filters.parse(as_of=kw.pop("as_of", None), start=kw.pop("start"), end=kw.pop("end"),
+                         types=types, statuses=kw.pop("statuses"),
+                         states=kw.pop("states"), state_depth=kw.pop("state_depth"), fold=kw.pop("fold"))
+
+
+def _echo_table(title: str, columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+    from relgraph.formats import render
+
+    if fmt == "table" and title:
+        click.echo(title)
+        click.echo()
+    click.echo(render(columns, rows, fmt))
+
+
+def _scope(filters: Any) -> str:
+    d = filters.describe()
+    return "" if d == "no filters" else f" [{d}]"
+
+
+@click.group()
+def analyze() -> None:
+    """Network analyses: centrality, paths, brokers, communities, ego networks, change over time.
+
+    \b
+    relgraph analyze centrality --as-of 2024-06-30 --measure betweenness
+    relgraph analyze path "Sergei Lavrov" "Rajin port"
+    relgraph analyze brokers --camps Russia,DPRK
+    relgraph analyze communities --fold
+    relgraph analyze ego "Kim Jong Un" --depth 2
+    relgraph analyze compare --as-of 2023-09-01 --as-of 2024-06-30 --node "Kim Jong Un"
+
+    Every analysis takes the same filters (--as-of, --from/--to, --types,
+    --status, --state, --fold) and prints a table, JSON or CSV. Document nodes
+    are left out unless asked for (--types +Document).
+    """
+
+
+@analyze.command()
+@click.option("--measure", type=click.Choice(MEASURES), default="degree", show_default=True,
+              help="degree: distinct neighbours; the others as in networkx.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Rows to show (0: all).")
+@click.option("--weighted", is_flag=True,
+              help="Count ties by their number of relationships (or shared facts).")
+@click.option("--k", type=click.IntRange(min=1),
+              help="Betweenness: sample K source nodes (default: exact up to 2000 nodes, else 500).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
+@filter_options()
+@output_option
+@handle_errors
+def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int, fmt: str,
+               store: str | None, **kw: Any) -> None:
+    """Rank nodes by a centrality measure."""
+    from relgraph.analytics import api
+
+    filters = _filters(kw)
+    r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed)
+    sample = f", sampled {r.sampled} sources (seed {r.seed})" if r.sampled else ""
+    title = (f"{measure} centrality{' (weighted)' if weighted else ''}: {r.nodes} nodes, "
+             f"{r.ties} ties{sample}{_scope(filters)}")
+    _echo_table(title, r.columns, r.rows(), fmt)
+
+
+@analyze.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just one.")
+@click.option("--max-hops", type=click.IntRange(min=1), help="Only paths of at most N hops.")
+@filter_options()
+@output_option
+@handle_errors
+def path(source: str, target: str, all_paths: bool, max_hops: int | None, fmt: str, store: str | None,
+         **kw: Any) -> None:
+    """The shortest path(s) between two nodes (id, name or alias), every hop sourced."""
+    from relgraph.analytics import api
+    from relgraph.formats import render
+
+    filters = _filters(kw)
+    r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops)
+    if fmt != "table":
+        click.echo(render(r.columns, r.rows(), fmt))
+        return
+    if not r.paths:
+        within = f" of at most {max_hops} hops" if max_hops else ""
+        click.echo(f"No path{within} between {r.source_name} and {r.target_name}{_scope(filters)}.")
+        return
+    click.echo(render_paths(r))
+
+
+def render_paths(report: Any) -> str:
+    """Paths as text: one table per path, citations numbered and listed at the end."""
+    from relgraph.cli import _when
+    from relgraph.formats import cell, clean_text, table
+    from relgraph.model import Citation
+
+    refs: dict[str, int] = {}
+    out = []
+    for p in report.paths:
+        more = " (more not shown)" if report.truncated else ""
+        names = [n + (f" ({_when(d).split(': ', 1)[1]})" if _when(d) else "")
+                 for n, d in zip(p.names, p.node_props, strict=True)]
+        out.append(clean_text(f"Path {p.number} of {len(report.paths)}{more}, {p.length} "
+                              f"hop{'s' if p.length != 1 else ''}: " + " - ".join(names)))
+        rows = []
+        for h in p.hops:
+            marks = "".join(f"[{refs.setdefault(s, len(refs) + 1)}]" for s in h.props.get("sources") or [])
+            arrows = {"forward": ("-[", "]->"), "backward": ("<-[", "]-")}.get(h.direction, ("-[", "]-"))
+            rel = h.type.join(arrows)
+            if h.props.get("viaNames"):
+                rel += " (" + "; ".join(h.props["viaNames"]) + ")"
+            rows.append([h.step, h.source_name, rel, h.target_name, _when(h.props), h.props.get("status"),
+                         marks or "(no source)"])
+        out.append(table(["hop", "from", "relationship", "to", "when", "status", "sources"], rows))
+        out.append("")
+    if refs:
+        out.append("Sources")
+        for s, i in refs.items():
+            c = Citation.parse(s)
+            doc = report.documents.get(c.doc, {})
+            by = ", ".join(cell(x) for x in (doc.get("author"), doc.get("publisher"), doc.get("published"))
+                           if x)
+            line = (f"[{i}] {doc.get('name', c.doc)}" + (f" ({by})" if by else "")
+                    + (f": {c.locator}" if c.locator else ""))
+            out.append(clean_text(line))
+    return "\n".join(out).rstrip()
+
+
+@analyze.command()
+@click.option("--camps", metavar="A,B", help="The two states whose camps to bridge (default: the two "
+                                             "states with the most ties).")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Rows to show (0: all).")
+@click.option("--k", type=click.IntRange(min=1), help="Betweenness: sample K source nodes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
+@filter_options()
+@output_option
+@handle_errors
+def brokers(camps: str | None, top: int, k: int | None, seed: int, fmt: str, store: str | None,
+            **kw: Any) -> None:
+    """Nodes that bridge separate parts: betweenness, articulation points, brokerage roles.
+
+    \b
+    bridges        pairs of neighbours, one in each camp, not tied to each other
+    articulation   removing the node splits the network
+    coordinator    brokers within its own camp
+    itinerant      brokers between two nodes of another camp
+    representative brokers between its own camp and another
+    liaison        brokers between two camps, neither its own
+    A node's camp is the state it belongs to (citizenship, posts, organizations, location).
+    """
+    from relgraph.analytics import api
+
+    filters = _filters(kw)
+    pair = tuple(c.strip() for c in camps.split(",")) if camps else None
+    r = api.brokers(store, filters, camps=pair, top=top or None, k=k, seed=seed)  # type: ignore[arg-type]
+    camps_text = " and ".join(r.between_names) or "(no two states in the graph)"
+    _echo_table(f"Brokers between the camps of {camps_text}{_scope(filters)}", r.columns, r.rows(), fmt)
+
+
+@analyze.command()
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for Louvain.")
+@click.option("--resolution", type=float, default=1.0, show_default=True,
+              help="Louvain resolution: above 1 gives smaller communities.")
+@click.option("--unweighted", is_flag=True, help="Ignore tie weights.")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
+              help="List communities of at least this many nodes.")
+@filter_options()
+@output_option
+@handle_errors
+def communities(seed: int, resolution: float, unweighted: bool, min_size: int, fmt: str,
+                store: str | None, **kw: Any) -> None:
+    """Communities (Louvain), largest first, members most connected first."""
+    from relgraph.analytics import api
+
+    filters = _filters(kw)
+    r = api.communities(store, filters, seed=seed, resolution=resolution, weighted=not unweighted,
+                        min_size=min_size)
+    title = (f"{len(r.communities)} communities (Louvain, seed {r.seed}, modularity {r.modularity:.3f}); "
+             f"{r.singletons} isolated nodes not listed{_scope(filters)}")
+    _echo_table(title, r.columns, r.rows(), fmt)
+
+
+@analyze.command()
+@click.argument("node")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from NODE.")
+@filter_options()
+@output_option
+@handle_errors
+def ego(node: str, depth: int, fmt: str, store: str | None, **kw: Any) -> None:
+    """The ego network of a node: who is within --depth hops, and through what."""
+    from relgraph.analytics import api
+
+    filters = _filters(kw)
+    r = api.ego(node, store, filters, depth=depth)
+    title = (f"Ego network of {r.center_name} (depth {r.depth}): {len(r.members)} nodes, "
+             f"{r.relationships} relationships among them and the centre{_scope(filters)}")
+    _echo_table(title, r.columns, r.rows(), fmt)
+
+
+@analyze.command()
+@click.option("--as-of", "dates", multiple=True, required=True, metavar="DATE",
+              help="A snapshot date; give exactly two.")
+@click.option("--node", metavar="NAME", help="Also compare this node's position.")
+@click.option("--measure", type=click.Choice(MEASURES), default="degree", show_default=True,
+              help="Measure for the node's rank and the top lists.")
+@click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Top nodes by --measure to list for each date.")
+@click.option("--changes", "list_changes", is_flag=True,
+              help="List the nodes and relationships added and removed instead.")
+@filter_options(as_of=False)
+@output_option
+@handle_errors
+def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, list_changes: bool, fmt: str,
+            store: str | None, **kw: Any) -> None:
+    """How the network (or a node's place in it) changed between two dates."""
+    from relgraph.analytics import api
+
+    filters = _filters(kw)
+    if list_changes:
+        c = api.changes(list(dates), store, filters)
+        title = f"Changes from {c.labels[0]} to {c.labels[1]}: {len(c.changes)}{_scope(filters)}"
+        _echo_table(title, c.columns, c.rows(), fmt)
+        return
+    r = api.compare(list(dates), store, filters, node=node, measure=measure, top=top)
+    _echo_table(f"The network on {r.labels[0]} and on {r.labels[1]}{_scope(filters)}",
+                r.named_columns(), r.rows(), fmt)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="graphml, gexf (Gephi, with a timeline), json (node-link, for D3), "
+                   "csv (neo4j-admin import files).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(), metavar="PATH",
+              help="File to write (a folder for csv).")
+@click.option("--array-delimiter", default=";", show_default=True, help="csv: delimiter inside list cells.")
+@filter_options(types_default="all, Documents included")
+@handle_errors
+def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw: Any) -> None:
+    """Export the graph (all of it, or what the filters keep) for Gephi, D3, Neo4j and others."""
+    from relgraph.analytics import api
+
+    filters = _filters(kw, default_types="all")
+    r = api.export(fmt, output, store, filters, delimiter=array_delimiter)
+    click.echo(f"Wrote {r.nodes} nodes and {r.relationships} relationships as {fmt} to "
+               + (r.files[0] if fmt != "csv" else f"{output} ({len(r.files)} files)"))
+    if r.command:
+        click.echo(f"Load into an empty Neo4j database (stopped) with:\n  {r.command}")

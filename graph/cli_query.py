@@ -1,0 +1,117 @@
+"""``relgraph query list|show|run``: the stored Cypher queries.
+
+Thin: each command parses its arguments, calls one function of
+:mod:`relgraph.queries` and formats the result. Registered at the bottom of
+:mod:`relgraph.cli` (import that module, not this one, first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from relgraph.cli import handle_errors, store_option
+
+queries_option = click.option(
+    "--queries", "queries_dirs", multiple=True, type=click.Path(file_okay=False), envvar="RELGRAPH_QUERIES",
+    metavar="DIR",
+    help="Also load the .cypher files in DIR (repeatable) [env: RELGRAPH_QUERIES, folders separated by ':'].",
+)
+
+
+def _extra(dirs: tuple[str, ...]) -> list[str]:
+    return list(dirs)
+
+
+@click.group("query")
+def query() -> None:
+    """Stored Cypher queries: an analyst's canned questions, with sources.
+
+    \b
+      relgraph query list                       what can be asked
+      relgraph query show visits                what a query does, its parameters and Cypher
+      relgraph query run visits -p destination=place:pyongyang -p from=2023-09-14
+      relgraph query run claims --format csv    everything alleged or denied, as CSV
+
+    Add your own: a folder of .cypher files (see `queries/README.md`) given
+    with --queries DIR or RELGRAPH_QUERIES.
+    """
+
+
+@query.command("list")
+@queries_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@handle_errors
+def list_cmd(queries_dirs: tuple[str, ...], fmt: str) -> None:
+    """List the stored queries: name, parameters, what each answers."""
+    from relgraph.formats import render
+    from relgraph.queries import list_queries
+
+    queries = list_queries(_extra(queries_dirs))
+    if fmt == "json":
+        rows = [[q.name, q.description, [{"name": p.name, "type": p.type, "required": p.required,
+                                          "default": p.default_text, "help": p.help} for p in q.params],
+                 q.mode, q.file, q.line] for q in queries]
+        click.echo(render(["name", "description", "params", "mode", "file", "line"], rows, "json"))
+        return
+    rows = [[q.name, " ".join(_param_hint(p) for p in q.params), q.description] for q in queries]
+    click.echo(render(["query", "parameters ([optional])", "answers"], rows, "table"))
+    click.echo("\nDetails: relgraph query show NAME.  Run: relgraph query run NAME -p PARAM=VALUE "
+               "[--format table|json|csv]")
+
+
+def _param_hint(p: Any) -> str:
+    return p.name if p.required else f"[{p.name}]"
+
+
+@query.command("show")
+@click.argument("name")
+@store_option
+@queries_option
+@handle_errors
+def show_cmd(name: str, store: str | None, queries_dirs: tuple[str, ...]) -> None:
+    """Show a query: what it answers, its parameters, and the Cypher it runs on the store."""
+    from relgraph.formats import clean_text
+    from relgraph.queries import describe
+
+    view = describe(name, store=store, extra=_extra(queries_dirs))
+    q = view.query
+    out = [f"{q.name}: {q.description}", f"  ({q.file}:{q.line}; {q.mode} query)", ""]
+    if q.doc:
+        out += [q.doc, ""]
+    out += [q.usage(), ""]
+    out.append(f"Cypher ({view.dialect}):")
+    out += ["  " + line for line in view.cypher.splitlines()]
+    example = " ".join(f"-p {p.name}=..." for p in q.params if p.required)
+    out += ["", f"Run: relgraph query run {q.name} {example}".rstrip()]
+    click.echo(clean_text("\n".join(out)))
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter (repeatable). Lists: comma-separated, or repeat -p. "
+                   "Nodes: an id, name or alias.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help="Print at most N rows.")
+@store_option
+@queries_option
+@handle_errors
+def run_cmd(name: str, params: tuple[str, ...], fmt: str, limit: int | None, store: str | None,
+            queries_dirs: tuple[str, ...]) -> None:
+    """Run a stored query and print its rows (table, JSON or CSV)."""
+    from relgraph.formats import render
+    from relgraph.queries import run_query
+
+    result = run_query(name, list(params), store=store, extra=_extra(queries_dirs), limit=limit)
+    click.echo(render(result.columns, result.rows, fmt))
+    if fmt == "table":
+        if result.truncated:
+            click.echo(f"({len(result.rows)} of {result.total} rows; raise --limit to see more)", err=True)
+        else:
+            click.echo(f"({result.total} row{'s' if result.total != 1 else ''})", err=True)
+    elif result.truncated:
+        click.echo(f"relgraph: printed {len(result.rows)} of {result.total} rows (--limit)", err=True)

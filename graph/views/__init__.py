@@ -1,0 +1,198 @@
+"""Interactive HTML views of the graph: one self-contained file per view.
+
+:func:`view` is what ``relgraph view`` calls: it reads the store through the
+analytics projection, applies the filters, cuts the graph to a node's
+neighbourhood or to what a stored query returned, sizes nodes by a centrality
+measure, and writes the page. :func:`render` turns any networkx graph shaped
+like the projection into the page's HTML, for notebooks and tests.
+
+The page works offline (every script and style inline, nothing fetched) and
+shows data only as text; see :mod:`relgraph.views.html`.
+
+Importing this package is cheap: networkx, numpy and the store load on use.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from relgraph.errors import RelgraphError, UsageError
+
+__all__ = ["ViewReport", "referenced", "render", "view"]
+
+
+def render(G: Any, *, title: str = "relgraph", subtitle: str = "",
+           scores: Mapping[Any, float] | None = None, measure: str | None = None,
+           documents: Mapping[str, Mapping[str, Any]] | None = None, seed: int = 7) -> str:
+    """The HTML page of a networkx graph (see :func:`relgraph.views.html.view_data`).
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("state:RUS", type="State", name="Russia", status="confirmed")
+    >>> page = render(G, title="One state")
+    >>> page.startswith("<!DOCTYPE html>"), "<title>One state</title>" in page
+    (True, True)
+    """
+    from relgraph.views.html import render_html, view_data
+
+    return render_html(view_data(G, title=title, subtitle=subtitle, scores=scores, measure=measure,
+                                 documents=documents, seed=seed))
+
+
+@dataclass
+class ViewReport:
+    """What :func:`view` wrote."""
+
+    path: Path
+    title: str
+    nodes: int
+    relationships: int
+    bytes: int
+    seconds: float
+
+
+def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
+               rel_ids: Mapping[str, tuple[Any, Any]] | None = None) -> tuple[set[Any], set[str]]:
+    """The node ids and relationship ids that query rows mention.
+
+    A cell counts when it is an id (a string), a node or relationship returned
+    whole (a mapping with an ``id``), or a list of those.
+
+    >>> nodes, rels = referenced([["state:RUS", 3, ["person:kim", "nobody"]], [{"id": "r1"}]],
+    ...                          {"state:RUS", "person:kim"}, {"r1": ("state:RUS", "person:kim")})
+    >>> sorted(nodes), rels
+    (['person:kim', 'state:RUS'], {'r1'})
+    """
+    nodes = set(node_ids)
+    rels = rel_ids or {}
+    found_nodes: set[Any] = set()
+    found_rels: set[str] = set()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, str):
+            if value in nodes:
+                found_nodes.add(value)
+            elif value in rels:
+                found_rels.add(value)
+        elif isinstance(value, Mapping):
+            if "id" in value:
+                visit(value["id"])
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                visit(v)
+
+    for row in rows:
+        for cell in row:
+            visit(cell)
+    return found_nodes, found_rels
+
+
+def view(output: str | Path, *, store: str | None = None, filters: Any = None,
+         focus: str | None = None, depth: int = 1, query: str | None = None,
+         params: Mapping[str, Any] | None = None, queries_dirs: Iterable[str | Path] | None = None,
+         size_by: str | None = "degree", title: str | None = None, seed: int = 7) -> ViewReport:
+    """Write the HTML view of the store's graph to ``output``.
+
+    ``filters`` (a :class:`relgraph.analytics.Filters`) apply first. Then
+    ``focus`` (a node's id, name or alias) keeps its neighbourhood within
+    ``depth`` hops, and ``query`` (a stored query's name, with ``params``) keeps
+    the nodes its rows mention, the relationships among them and those rows
+    mention, with the nodes named by its node parameters. ``size_by`` is a centrality measure (see
+    :data:`relgraph.analytics.MEASURES`), or None for the node types' sizes.
+    """
+    from relgraph.analytics import MEASURES
+    from relgraph.analytics.measures import centrality
+    from relgraph.analytics.project import Filters, read_store, resolve, select
+    from relgraph.analytics.temporal import ego
+    from relgraph.views.html import render_html, view_data
+
+    started = time.perf_counter()
+    if size_by is not None and size_by not in MEASURES:
+        raise UsageError(f"unknown measure {size_by!r}; use one of {', '.join(MEASURES)}")
+    if depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    out = Path(output)
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'view.html'}")
+    if not out.parent.exists():
+        raise UsageError(f"folder {out.parent} does not exist")
+
+    filters = filters or Filters()
+    G0 = read_store(store)
+    documents = {n: d for n, d in G0.nodes(data=True) if d.get("type") == "Document"}
+    H = select(G0, filters)
+    scope = filters.describe()
+    what = "the whole graph"
+
+    if query is not None:
+        from relgraph.queries import run_query
+
+        result = run_query(query, params or {}, store=store, extra=queries_dirs)
+        rel_ends = {str(k): (u, v) for u, v, k in G0.edges(keys=True)}
+        # The nodes the query was asked about (its node parameters) belong in the picture too.
+        asked = [result.params.get(p.name) for p in result.query.params if p.base == "node"]
+        nodes, rels = referenced([*result.rows, asked], G0.nodes, rel_ends)
+        for r in rels:
+            nodes.update(rel_ends[r])
+        if not result.rows:
+            raise UsageError(f"query {query!r} returned no rows: nothing to draw")
+        if not nodes:
+            raise UsageError(f"query {query!r} returned {len(result.rows)} rows, but they name no node; "
+                             "a view draws the nodes whose ids a query returns (e.g. a column `id`)")
+        H = H.subgraph(n for n in nodes if n in H).copy()
+        what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
+
+    if focus is not None:
+        center = resolve(select(G0, Filters(types=filters.types)), focus)
+        if center not in H:
+            raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
+                             f"under these filters: {scope}" + (f" and {what}" if query else ""))
+        members = ego(H, center, depth).members
+        H = H.subgraph([center, *(m.id for m in members)]).copy()
+        name = G0.nodes[center].get("name", center)
+        what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
+            f" in {what}" if query else "")
+
+    if H.number_of_nodes() == 0:
+        raise UsageError(f"nothing to draw: no node is left of {what} under these filters: {scope}")
+
+    scores = None
+    if size_by is not None:
+        scores = {s.id: s.score for s in centrality(H, size_by, seed=0).scores}
+    n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
+    subtitle = " · ".join([
+        what[0].upper() + what[1:],
+        f"{n_nodes} nodes, {n_rels} relationships",
+        *([f"filters: {scope}"] if scope != "no filters" else []),
+        f"generated {date.today().isoformat()} by relgraph",
+    ])
+    title = title or "relgraph: " + what
+    page = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
+                                 documents=documents, seed=seed))
+    size = _write(out, page)
+    return ViewReport(out, title, n_nodes, n_rels, size, time.perf_counter() - started)
+
+
+def _write(path: Path, text: str) -> int:
+    """Write ``text`` to ``path`` whole or not at all."""
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)  # a file to share, not a secret (mkstemp makes it 0600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise RelgraphError(f"cannot write {path}: {e.strerror or e}") from None
+    return len(data)

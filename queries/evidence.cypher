@@ -1,0 +1,103 @@
+// Evidence: claim statuses and sources. Every node and relationship carries a
+// status (confirmed, reported, alleged, denied, planned) and sources, each
+// "DOCUMENT-ID | LOCATOR"; ALLEGED and DENIED relationships record who made
+// or denied a claim.
+
+// name: claims
+// description: Facts by claim status (default: everything alleged or denied), with who claimed or denied them and the sources.
+// Lists every node and every relationship whose status is one of `status`.
+// For a node, allegedBy and deniedBy name who alleged or denied it (through
+// ALLEGED and DENIED relationships). With `about`, only that node, the nodes
+// linked to it, and its own relationships.
+// param: status status[] = alleged,denied -- claim statuses to list
+// param: about node? -- only facts about this node
+// mode: read
+// dialect: ladybug
+OPTIONAL MATCH (n)
+WHERE n.status IN $status
+  AND ($about IS NULL OR n.id = $about OR EXISTS { MATCH (n)--(m) WHERE m.id = $about })
+OPTIONAL MATCH (al)-[:ALLEGED]->(n)
+WITH n, collect(DISTINCT al.name) AS alleged
+OPTIONAL MATCH (dn)-[:DENIED]->(n)
+WITH n, alleged, collect(DISTINCT dn.name) AS denied
+WITH collect({status: n.status, type: label(n), fact: n.name, id: n.id, date: coalesce(n.date, n.validFrom),
+              allegedBy: coalesce(alleged, CAST([] AS STRING[])), deniedBy: coalesce(denied, CAST([] AS STRING[])),
+              note: n.note, sources: n.sources}) AS nodeRows
+OPTIONAL MATCH (a)-[r]->(b)
+WHERE r.status IN $status AND ($about IS NULL OR a.id = $about OR b.id = $about)
+WITH nodeRows, collect({status: r.status, type: label(r), fact: a.name + ' -[' + label(r) + ']-> ' + b.name,
+                        id: r.id, date: coalesce(r.date, r.validFrom), allegedBy: CAST([] AS STRING[]),
+                        deniedBy: CAST([] AS STRING[]), note: r.note, sources: r.sources}) AS relRows
+UNWIND nodeRows + relRows AS row
+WITH row WHERE row.id IS NOT NULL
+RETURN row.status AS status, row.type AS type, row.fact AS fact, row.date AS date,
+       row.allegedBy AS allegedBy, row.deniedBy AS deniedBy, row.note AS note, row.sources AS sources,
+       row.id AS id
+ORDER BY status, date, fact
+// dialect: neo4j
+OPTIONAL MATCH (n)
+WHERE n.status IN $status
+  AND ($about IS NULL OR n.id = $about OR EXISTS { MATCH (n)--(m) WHERE m.id = $about })
+OPTIONAL MATCH (al)-[:ALLEGED]->(n)
+WITH n, collect(DISTINCT al.name) AS alleged
+OPTIONAL MATCH (dn)-[:DENIED]->(n)
+WITH n, alleged, collect(DISTINCT dn.name) AS denied
+WITH collect({status: n.status, type: labels(n)[0], fact: n.name, id: n.id, date: coalesce(n.date, n.validFrom),
+              allegedBy: alleged, deniedBy: denied, note: n.note, sources: n.sources}) AS nodeRows
+OPTIONAL MATCH (a)-[r]->(b)
+WHERE r.status IN $status AND ($about IS NULL OR a.id = $about OR b.id = $about)
+WITH nodeRows, collect({status: r.status, type: type(r), fact: a.name + ' -[' + type(r) + ']-> ' + b.name,
+                        id: r.id, date: coalesce(r.date, r.validFrom), allegedBy: [], deniedBy: [],
+                        note: r.note, sources: r.sources}) AS relRows
+UNWIND nodeRows + relRows AS row
+WITH row WHERE row.id IS NOT NULL
+RETURN row.status AS status, row.type AS type, row.fact AS fact, row.date AS date,
+       row.allegedBy AS allegedBy, row.deniedBy AS deniedBy, row.note AS note, row.sources AS sources,
+       row.id AS id
+ORDER BY status, date, fact
+
+// name: sources
+// description: Every fact about one node, each with its source document and locator.
+// One row per citation: the node's own properties ("node"), then each of its
+// relationships ("->" outgoing, "<-" incoming) with the node at the other
+// end. The document columns come from the cited Document node.
+// param: node node -- the node (id, name or alias)
+// mode: read
+// dialect: ladybug
+MATCH (n) WHERE n.id = $node
+UNWIND coalesce(n.sources, []) + [''] AS citation
+WITH n, collect({fact: 'node', type: label(n), other: n.name, status: n.status, citation: citation}) AS own
+OPTIONAL MATCH (n)-[r]->(m)
+UNWIND coalesce(r.sources, []) + [''] AS citation
+WITH n, own, collect({fact: '->', type: label(r), other: m.name, status: r.status, citation: citation}) AS outgoing
+OPTIONAL MATCH (n)<-[r]-(m)
+UNWIND coalesce(r.sources, []) + [''] AS citation
+WITH own, outgoing, collect({fact: '<-', type: label(r), other: m.name, status: r.status,
+                             citation: citation}) AS incoming
+UNWIND own + outgoing + incoming AS row
+WITH row WHERE row.citation <> ''
+WITH row, string_split(row.citation, '|') AS parts
+OPTIONAL MATCH (d:Document) WHERE d.id = trim(parts[1])
+RETURN row.fact AS fact, row.type AS type, row.other AS other, row.status AS status,
+       trim(parts[1]) AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
+       trim(substring(row.citation, size(parts[1]) + 2, size(row.citation))) AS locator
+ORDER BY fact DESC, type, other, document, locator
+// dialect: neo4j
+MATCH (n) WHERE n.id = $node
+UNWIND coalesce(n.sources, []) + [''] AS citation
+WITH n, collect({fact: 'node', type: labels(n)[0], other: n.name, status: n.status, citation: citation}) AS own
+OPTIONAL MATCH (n)-[r]->(m)
+UNWIND coalesce(r.sources, []) + [''] AS citation
+WITH n, own, collect({fact: '->', type: type(r), other: m.name, status: r.status, citation: citation}) AS outgoing
+OPTIONAL MATCH (n)<-[r]-(m)
+UNWIND coalesce(r.sources, []) + [''] AS citation
+WITH own, outgoing, collect({fact: '<-', type: type(r), other: m.name, status: r.status,
+                             citation: citation}) AS incoming
+UNWIND own + outgoing + incoming AS row
+WITH row WHERE row.citation <> ''
+WITH row, split(row.citation, '|') AS parts
+OPTIONAL MATCH (d:Document) WHERE d.id = trim(parts[0])
+RETURN row.fact AS fact, row.type AS type, row.other AS other, row.status AS status,
+       trim(parts[0]) AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
+       trim(substring(row.citation, size(parts[0]) + 1)) AS locator
+ORDER BY fact DESC, type, other, document, locator

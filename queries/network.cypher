@@ -1,0 +1,139 @@
+// Network: neighbourhoods, shortest connections, shared links, name search.
+// These need the type of a node or relationship, which the dialects spell
+// differently (LadybugDB: label(x); Neo4j: labels(n)[0], type(r)), and shortest
+// paths (LadybugDB: `* SHORTEST`; Neo4j: shortestPath()), so each query has a
+// body per dialect.
+
+// name: neighbors
+// description: The k-hop neighbourhood of a node, filtered by relationship types and dates.
+// Every node within `hops` steps (at most 3), with its distance, the
+// relationship types along a shortest way there, and the status and sources
+// of the last step. With `from`/`to`, only relationships and nodes whose date
+// or validity overlaps that period count (undated ones always do): an event
+// of 2023 is not a neighbour "up to 2003".
+// param: node node -- the centre (id, name or alias)
+// param: hops int = 1 -- how many steps out (1 to 3)
+// param: types reltype[]? -- relationship types to follow (default: all)
+// param: from date? -- ignore relationships that ended or happened before this day
+// param: to enddate? -- ignore relationships that began or happened after this day
+// mode: read
+// dialect: ladybug
+MATCH (a) WHERE a.id = $node
+MATCH p = (a)-[* SHORTEST 1..3 (r, x | WHERE label(r) IN $types
+    AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
+    AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from)
+    AND ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
+    AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from))]-(b)
+WHERE length(p) <= $hops AND b.id <> a.id
+  AND ($to IS NULL OR coalesce(b.validFrom, b.date) IS NULL OR coalesce(b.validFrom, b.date) <= $to)
+  AND ($from IS NULL OR coalesce(b.validTo, b.date) IS NULL OR coalesce(b.validTo, b.date) >= $from)
+WITH b, length(p) AS hops, list_transform(rels(p), e -> label(e)) AS via,
+     list_transform(rels(p), e -> e.status) AS statuses, list_transform(rels(p), e -> e.sources) AS sources
+RETURN hops, b.name AS name, label(b) AS type, b.id AS id, via, statuses[hops] AS status,
+       sources[hops] AS sources
+ORDER BY hops, type, name
+// dialect: neo4j
+MATCH (a) WHERE a.id = $node
+MATCH p = (a)-[*1..3]-(b)
+WHERE length(p) <= $hops AND b.id <> a.id
+  AND all(r IN relationships(p) WHERE type(r) IN $types
+      AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
+      AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from))
+  AND all(x IN nodes(p)[1..] WHERE
+      ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
+      AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from))
+WITH b, p ORDER BY length(p)
+WITH b, collect(p)[0] AS p
+WITH b, p, length(p) AS hops, relationships(p)[length(p) - 1] AS last
+RETURN hops, b.name AS name, labels(b)[0] AS type, b.id AS id, [r IN relationships(p) | type(r)] AS via,
+       last.status AS status, last.sources AS sources
+ORDER BY hops, type, name
+
+// name: shortest-path
+// description: The shortest connection between two nodes, hop by hop, with each link's status and sources.
+// One row per step along one shortest path (at most 8 steps). The link shows
+// the relationship type and its direction. Where several paths are equally
+// short, one of them is shown.
+// param: a node -- where the path starts (id, name or alias)
+// param: b node -- where it ends
+// param: types reltype[]? -- relationship types it may use (default: all)
+// mode: read
+// dialect: ladybug
+MATCH (a) WHERE a.id = $a
+MATCH (b) WHERE b.id = $b
+MATCH p = (a)-[* SHORTEST 1..8 (r, x | WHERE label(r) IN $types)]-(b)
+WITH list_transform(nodes(p), v -> v.name) AS names, list_transform(nodes(p), v -> id(v)) AS ids,
+     list_transform(rels(p), e -> label(e)) AS relTypes, list_transform(rels(p), e -> e._src) AS srcs,
+     list_transform(rels(p), e -> e.status) AS statuses, list_transform(rels(p), e -> e.sources) AS sources
+UNWIND range(1, size(relTypes)) AS i
+RETURN i AS step, names[i] AS `from`,
+       CASE WHEN srcs[i] = ids[i] THEN '-[' + relTypes[i] + ']->' ELSE '<-[' + relTypes[i] + ']-' END AS link,
+       names[i + 1] AS `to`, statuses[i] AS status, sources[i] AS sources
+ORDER BY step
+// dialect: neo4j
+MATCH (a) WHERE a.id = $a
+MATCH (b) WHERE b.id = $b
+MATCH p = shortestPath((a)-[*1..8]-(b))
+WHERE all(r IN relationships(p) WHERE type(r) IN $types)
+UNWIND range(0, length(p) - 1) AS i
+WITH i, nodes(p)[i] AS x, relationships(p)[i] AS r, nodes(p)[i + 1] AS y
+RETURN i + 1 AS step, x.name AS `from`,
+       CASE WHEN startNode(r) = x THEN '-[' + type(r) + ']->' ELSE '<-[' + type(r) + ']-' END AS link,
+       y.name AS `to`, r.status AS status, r.sources AS sources
+ORDER BY step
+
+// name: common-partners
+// description: What two nodes are both linked to, how each is linked, with status and sources.
+// One row per node linked directly to both `a` and `b` (a shared treaty,
+// project, event, organization, ...), with the relationship types and their
+// claim statuses on each side and the sources of those links.
+// param: a node -- one node (id, name or alias)
+// param: b node -- the other node
+// param: types reltype[]? -- only links of these types (default: all)
+// mode: read
+// dialect: ladybug
+MATCH (a)-[ra]-(x)-[rb]-(b)
+WHERE a.id = $a AND b.id = $b AND x.id <> a.id AND x.id <> b.id
+  AND label(ra) IN $types AND label(rb) IN $types
+UNWIND ra.sources + rb.sources AS source
+RETURN x.name AS shared, label(x) AS type, x.id AS id,
+       collect(DISTINCT label(ra) + ' (' + ra.status + ')') AS aLinks,
+       collect(DISTINCT label(rb) + ' (' + rb.status + ')') AS bLinks,
+       collect(DISTINCT source) AS sources
+ORDER BY type, shared
+// dialect: neo4j
+MATCH (a)-[ra]-(x)-[rb]-(b)
+WHERE a.id = $a AND b.id = $b AND x.id <> a.id AND x.id <> b.id
+  AND type(ra) IN $types AND type(rb) IN $types
+UNWIND ra.sources + rb.sources AS source
+RETURN x.name AS shared, labels(x)[0] AS type, x.id AS id,
+       collect(DISTINCT type(ra) + ' (' + ra.status + ')') AS aLinks,
+       collect(DISTINCT type(rb) + ' (' + rb.status + ')') AS bLinks,
+       collect(DISTINCT source) AS sources
+ORDER BY type, shared
+
+// name: search
+// description: Find nodes whose name, alias or id contains a fragment (ignoring case).
+// Use it to find the id or exact name to pass to other queries. Matching
+// is case-insensitive; `matchedAliases` shows which aliases matched.
+// param: text string -- the fragment to look for, e.g. "khasan" or "choe"
+// param: type label? -- only nodes of this type (State, Person, Project, ...)
+// mode: read
+// dialect: ladybug
+MATCH (n)
+WITH n, lower($text) AS t
+WITH n, t, list_filter(n.aliases, al -> lower(al) CONTAINS t) AS matched
+WHERE ($type IS NULL OR label(n) = $type)
+  AND (lower(n.name) CONTAINS t OR lower(n.id) CONTAINS t OR size(matched) > 0)
+RETURN n.name AS name, label(n) AS type, n.id AS id, coalesce(matched, []) AS matchedAliases,
+       n.status AS status, n.description AS description
+ORDER BY type, name
+// dialect: neo4j
+MATCH (n)
+WITH n, toLower($text) AS t
+WITH n, t, [al IN coalesce(n.aliases, []) WHERE toLower(al) CONTAINS t] AS matched
+WHERE ($type IS NULL OR $type IN labels(n))
+  AND (toLower(n.name) CONTAINS t OR toLower(n.id) CONTAINS t OR size(matched) > 0)
+RETURN n.name AS name, labels(n)[0] AS type, n.id AS id, matched AS matchedAliases,
+       n.status AS status, n.description AS description
+ORDER BY type, name

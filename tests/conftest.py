@@ -1,0 +1,137 @@
+"""Shared fixtures: tiny real data files, real LadybugDB stores, the CLI through CliRunner.
+
+Loading even the mini dataset opens a real database, so it is loaded once per
+module (``mini_template``) and tests that change a store get a copy of that
+file (``mini_store``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+MINI = FIXTURES / "mini"
+BAD = FIXTURES / "bad"
+BUNDLED = REPO / "graph" / "data" / "russia-dprk"
+
+# What tests/fixtures/mini holds, counted by hand from its two files.
+MINI_NODE_COUNTS = {"Document": 1, "State": 2, "Person": 2, "Position": 1, "Event": 1, "Project": 1}
+MINI_REL_COUNTS = {"HOLDS": 2, "POST_IN": 1, "PARTICIPATED_IN": 2, "PARTNER_IN": 2}
+
+Dump = dict[str, list[Any]]
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's RELGRAPH_STORE must not leak into tests."""
+    monkeypatch.delenv("RELGRAPH_STORE", raising=False)
+
+
+def dump_store(location: str | Path) -> Dump:
+    """Every node and relationship of a store with all their properties, sorted.
+
+    Lists, not dicts keyed by id, so that a duplicated row shows up.
+    """
+    from relgraph.store import open_store
+
+    with open_store(str(location), read_only=True) as st:
+        _, node_rows = st.run("MATCH (n) RETURN label(n), n")
+        _, rel_rows = st.run("MATCH (a)-[r]->(b) RETURN label(r), a.id, b.id, r")
+    nodes = sorted((label, sorted(_props(n).items())) for label, n in node_rows)
+    rels = sorted((label, a, b, sorted(_props(r).items())) for label, a, b, r in rel_rows)
+    return {"nodes": nodes, "relationships": rels}
+
+
+def _props(entity: dict[str, Any]) -> dict[str, Any]:
+    # Internal engine fields (_ID, _LABEL, _SRC, _DST) change between loads; nulls are absent values.
+    return {k: v for k, v in entity.items() if not k.startswith("_") and v is not None}
+
+
+def by_id(dump: Dump) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """A dump as {id: {"type": ..., props...}} for nodes and relationships."""
+    nodes = {dict(p)["id"]: {"type": t, **dict(p)} for t, p in dump["nodes"]}
+    rels = {dict(p)["id"]: {"type": t, "from": a, "to": b, **dict(p)}
+            for t, a, b, p in dump["relationships"]}
+    assert len(nodes) == len(dump["nodes"]) and len(rels) == len(dump["relationships"]), "duplicate ids"
+    return nodes, rels
+
+
+@pytest.fixture
+def dump() -> Callable[[str | Path], Dump]:
+    return dump_store
+
+
+@pytest.fixture
+def tmp_store(tmp_path: Path) -> str:
+    """A store location that does not exist yet."""
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture(scope="module")
+def mini_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding tests/fixtures/mini, loaded once per module. Do not modify it."""
+    from relgraph import api
+
+    location = str(tmp_path_factory.mktemp("mini") / "mini.db")
+    api.load([MINI], store=location)
+    return location
+
+
+@pytest.fixture
+def mini_store(mini_template: str, tmp_path: Path) -> str:
+    """A private copy of the mini store, free to modify."""
+    location = tmp_path / "mini.db"
+    shutil.copyfile(mini_template, location)
+    for extra in (".wal",):
+        if Path(mini_template + extra).exists():
+            shutil.copyfile(mini_template + extra, str(location) + extra)
+    return str(location)
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    """A copy of the mini fixture's files, free to edit."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+
+def _runner() -> CliRunner:
+    try:  # click < 8.2 mixes stderr into stdout unless told not to
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``relgraph ARGS...`` in-process; returns exit code, stdout, stderr."""
+    from relgraph.cli import main
+
+    monkeypatch.setenv("COLUMNS", "100")  # `show` wraps to the terminal width
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> CliResult:
+        result = _runner().invoke(main, list(args), env=env, input=input, catch_exceptions=True)
+        exc = result.exception
+        if isinstance(exc, SystemExit):
+            exc = None
+        return CliResult(result.exit_code, result.stdout, result.stderr, exc)
+
+    return run

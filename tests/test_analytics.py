@@ -1,0 +1,484 @@
+"""Network analytics: projection, filters, folding, measures, paths, brokers, communities,
+ego networks and snapshots. Expected values are worked out by hand in the comments,
+on tests/fixtures/mini (a real LadybugDB store) and on small networkx graphs.
+
+The mini graph without its Document, as an undirected path of 7 nodes:
+Kim Jong Un - Vostochny summit (2023-09-13) - Vladimir Putin = President (HOLDS
+2000-05-07..2008-05-07 and from 2012-05-07) - Russia - Rajin-Khasan railway (from
+2013-09) - DPRK. Only PRK's PARTNER_IN is "reported"; everything else is confirmed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from datetime import date
+
+import networkx as nx
+import pytest
+from conftest import MINI_NODE_COUNTS, MINI_REL_COUNTS
+
+from relgraph.analytics import brokers as B
+from relgraph.analytics import measures as M
+from relgraph.analytics import paths as P
+from relgraph.analytics import temporal as T
+from relgraph.analytics.project import Filters, fold, in_window, read_store, resolve, select, simple
+from relgraph.errors import NotFoundError, UsageError
+
+PUTIN, KIM = "person:putin-vladimir", "person:kim-jong-un"
+PRES, RUS, PRK = "position:rus-president", "state:RUS", "state:PRK"
+SUMMIT, RAIL, DOC = "event:2023-09-13-vostochny-summit", "project:rajin-khasan-railway", "doc:eai-2024-06-05"
+HOLDS_1 = "HOLDS:person:putin-vladimir->position:rus-president@2000-05-07"
+HOLDS_2 = "HOLDS:person:putin-vladimir->position:rus-president@2012-05-07"
+
+
+@pytest.fixture(scope="module")
+def G(mini_template: str) -> nx.MultiDiGraph:
+    return read_store(mini_template)
+
+
+def keys(H: nx.MultiDiGraph) -> set[str]:
+    return {k for _u, _v, k in H.edges(keys=True)}
+
+
+# -- projection -------------------------------------------------------------
+
+def test_projection_holds_every_node_and_relationship_with_its_properties(G) -> None:
+    types = {}
+    for _n, t in G.nodes(data="type"):
+        types[t] = types.get(t, 0) + 1
+    rel_types = {}
+    for _u, _v, t in G.edges(data="type"):
+        rel_types[t] = rel_types.get(t, 0) + 1
+    assert types == MINI_NODE_COUNTS
+    assert rel_types == MINI_REL_COUNTS
+    assert G.nodes[SUMMIT]["date"] == date(2023, 9, 13)
+    assert G.nodes[RUS]["aliases"] == ["Russia", "RF"]
+    rel = G.edges[PRK, RAIL, f"PARTNER_IN:{PRK}->{RAIL}"]
+    assert (rel["type"], rel["status"], rel["role"]) == ("PARTNER_IN", "reported", "partner")
+    assert rel["sources"] == ["doc:eai-2024-06-05 | para 6"]
+
+
+def test_parallel_relationships_stay_separate(G) -> None:
+    between = G.get_edge_data(PUTIN, PRES)
+    assert set(between) == {HOLDS_1, HOLDS_2}
+    assert between[HOLDS_1]["validTo"] == date(2008, 5, 7)
+    assert "validTo" not in between[HOLDS_2]
+
+
+# -- filters ----------------------------------------------------------------
+
+def test_default_filter_leaves_out_documents_only(G) -> None:
+    H = select(G)
+    assert set(H) == set(G) - {DOC}
+    assert H.number_of_edges() == 7
+
+
+def test_as_of_keeps_what_was_valid_then(G) -> None:
+    # 2010: Putin's first term ended 2008, the second starts 2012; the summit (2023) and the
+    # railway (2013) had not happened, so their relationships go too.
+    H = select(G, Filters(as_of=date(2010, 1, 1)))
+    assert set(H) == {RUS, PRK, PUTIN, KIM, PRES}
+    assert keys(H) == {f"POST_IN:{PRES}->{RUS}"}
+    H = select(G, Filters(as_of=date(2005, 1, 1)))
+    assert keys(H) == {HOLDS_1, f"POST_IN:{PRES}->{RUS}"}
+    # After the summit: a past point event stays in the network.
+    H = select(G, Filters(as_of=date(2024, 6, 30)))
+    assert SUMMIT in H and HOLDS_1 not in keys(H) and H.number_of_edges() == 6
+
+
+def test_as_of_keeps_an_event_with_a_duration_after_it_ended() -> None:
+    # A six-day visit (an Event: a happening) stays in the network once begun; a treaty with the
+    # same dates (not a happening) is gone after it lapsed.
+    G = nx.MultiDiGraph()
+    days = {"date": date(2023, 9, 13), "validFrom": date(2023, 9, 12), "validTo": date(2023, 9, 17)}
+    G.add_node("event:visit", type="Event", name="Visit", status="confirmed", **days)
+    G.add_node("treaty:t", type="Treaty", name="T", status="confirmed", **days)
+    assert set(select(G, Filters(as_of=date(2024, 6, 30)))) == {"event:visit"}
+    assert set(select(G, Filters(as_of=date(2023, 9, 15)))) == {"event:visit", "treaty:t"}
+    assert set(select(G, Filters(as_of=date(2023, 9, 12)))) == set()  # the summit day is the 13th
+    # In a window, an event counts while it lasted.
+    assert "event:visit" in select(G, Filters(start=date(2023, 9, 16), end=date(2023, 9, 30)))
+    assert "event:visit" not in select(G, Filters(start=date(2023, 9, 18)))
+
+
+def test_as_of_boundaries_are_inclusive(G) -> None:
+    assert SUMMIT in select(G, Filters(as_of=date(2023, 9, 13)))
+    assert SUMMIT not in select(G, Filters(as_of=date(2023, 9, 12)))
+    assert HOLDS_1 in keys(select(G, Filters(as_of=date(2008, 5, 7))))
+    assert HOLDS_1 not in keys(select(G, Filters(as_of=date(2008, 5, 8))))
+
+
+def test_window_keeps_what_happened_or_held_in_it(G) -> None:
+    # 2023: the summit happened; the railway (from 2013) and the second term (from 2012) held.
+    H = select(G, Filters(start=date(2023, 1, 1), end=date(2023, 12, 31)))
+    assert SUMMIT in H and RAIL in H
+    assert HOLDS_1 not in keys(H) and HOLDS_2 in keys(H)
+    assert H.number_of_edges() == 6
+    # 2009-2011: nothing dated held; only the undated POST_IN remains.
+    H = select(G, Filters(start=date(2009, 1, 1), end=date(2011, 12, 31)))
+    assert keys(H) == {f"POST_IN:{PRES}->{RUS}"}
+    # A window after the summit does not keep the summit, unlike --as-of.
+    assert SUMMIT not in select(G, Filters(start=date(2024, 1, 1)))
+
+
+def test_window_counts_a_partial_date_for_its_whole_period() -> None:
+    september = {"date": date(2023, 9, 1), "datePrecision": "month"}
+    assert in_window(september, date(2023, 9, 30), date(2023, 10, 31))
+    assert not in_window(september, date(2023, 10, 1), None)
+    assert not in_window({"date": date(2023, 9, 1), "datePrecision": "day"}, date(2023, 9, 30), None)
+
+
+def test_filters_parse_partial_dates_and_reject_bad_ones() -> None:
+    f = Filters.parse(as_of="2024", start="2023-09", end="2023-09")
+    assert (f.as_of, f.start, f.end) == (date(2024, 12, 31), date(2023, 9, 1), date(2023, 9, 30))
+    with pytest.raises(UsageError, match="'2024-13-01'"):
+        Filters.parse(as_of="2024-13-01")
+    with pytest.raises(UsageError, match="after --to"):
+        Filters.parse(start="2024-01-01", end="2023-01-01")
+
+
+def test_types_keep_remove_and_add(G) -> None:
+    H = select(G, Filters(types=("Person", "Event")))
+    assert set(H) == {PUTIN, KIM, SUMMIT} and H.number_of_edges() == 2
+    H = select(G, Filters(types=("-PARTNER_IN",)))
+    assert H.number_of_nodes() == 7 and H.number_of_edges() == 5
+    assert DOC in select(G, Filters(types=("+Document",)))
+    assert select(G, Filters(types=("all",))).number_of_nodes() == 8
+    # Aliases from the schema work ("Country" is State).
+    assert set(select(G, Filters(types=("Country",)))) == {RUS, PRK}
+    with pytest.raises(UsageError, match="unknown type 'Persn'; did you mean Person"):
+        select(G, Filters(types=("Persn",)))
+
+
+def test_status_filter(G) -> None:
+    H = select(G, Filters(statuses=("-reported",)))
+    assert f"PARTNER_IN:{PRK}->{RAIL}" not in keys(H) and H.number_of_edges() == 6
+    H = select(G, Filters(statuses=("reported",)))
+    assert H.number_of_nodes() == 0  # every node of the mini data is confirmed
+    with pytest.raises(UsageError, match="unknown status 'rumoured'"):
+        select(G, Filters(statuses=("rumoured",)))
+
+
+def test_state_ego_network(G) -> None:
+    H = select(G, Filters(states=("North Korea",)))
+    assert set(H) == {PRK, RAIL}
+    H = select(G, Filters(states=("DPRK",), state_depth=2))
+    assert set(H) == {PRK, RAIL, RUS} and H.number_of_edges() == 2
+    H = select(G, Filters(states=("DPRK", "Kim Jong Un")))
+    assert set(H) == {PRK, RAIL, KIM, SUMMIT}
+
+
+def test_fold_turns_shared_facts_into_weighted_ties(G) -> None:
+    H = select(G, Filters(fold=True))
+    assert SUMMIT not in H and RAIL not in H
+    (a, b, _k, tie), = [e for e in H.edges(keys=True, data=True) if e[3]["type"] == "SHARED_EVENT"]
+    assert {a, b} == {PUTIN, KIM}
+    assert (tie["weight"], tie["via"], tie["status"]) == (1, [SUMMIT], "confirmed")
+    assert tie["validFrom"] == date(2023, 9, 13)
+    assert tie["sources"] == ["doc:eai-2024-06-05 | para 1"]
+    (_, _, rail), = [e for e in H.edges(data=True) if e[2]["type"] == "SHARED_PROJECT"]
+    # Russia's link is confirmed, the DPRK's reported: the tie is only as good as its weaker link.
+    assert (rail["weight"], rail["status"], rail["validFrom"]) == (1, "reported", date(2013, 9, 1))
+    assert H.number_of_edges() == 3 + 2  # HOLDS x2, POST_IN, and the two ties
+
+
+def test_fold_weight_counts_shared_facts() -> None:
+    G = nx.MultiDiGraph()
+    for n, t in [("p:a", "Person"), ("p:b", "Person"), ("p:c", "Person"),
+                 ("e:1", "Event"), ("e:2", "Event"), ("e:3", "Event")]:
+        G.add_node(n, type=t, name=n, status="confirmed")
+    for p, e in [("p:a", "e:1"), ("p:b", "e:1"), ("p:a", "e:2"), ("p:b", "e:2"), ("p:c", "e:2"),
+                 ("p:a", "e:3")]:
+        G.add_edge(p, e, key=f"{p}{e}", type="PARTICIPATED_IN", status="confirmed")
+    F = fold(G)
+    w = {frozenset((u, v)): d["weight"] for u, v, d in F.edges(data=True)}
+    # a and b share events 1 and 2; c shares only event 2 with each; event 3 has one party.
+    assert w == {frozenset(("p:a", "p:b")): 2, frozenset(("p:a", "p:c")): 1, frozenset(("p:b", "p:c")): 1}
+
+
+def test_simple_view_counts_parallel_relationships(G) -> None:
+    U = simple(select(G))
+    assert U[PUTIN][PRES]["weight"] == 2
+    assert U.number_of_edges() == 6
+
+
+# -- measures ---------------------------------------------------------------
+
+def test_degree_counts_neighbours_or_relationships(G) -> None:
+    H = select(G)
+    plain = M.scores(H, "degree")
+    assert plain[PUTIN] == 2  # the post (twice) and the summit
+    assert M.scores(H, "degree", weighted=True)[PUTIN] == 3
+
+
+def test_betweenness_on_a_path() -> None:
+    # a-b-c-d-e: c is on the shortest paths a-d, a-e, b-d, b-e (4 of 6 pairs of others);
+    # b on a-c, a-d, a-e (3 of 6).
+    s = M.scores(nx.path_graph("abcde"), "betweenness")
+    assert s == pytest.approx({"a": 0, "b": 0.5, "c": 4 / 6, "d": 0.5, "e": 0})
+
+
+def test_betweenness_of_mini_graph(G) -> None:
+    # A path of 7: the node at position i (0..6) lies between i * (6 - i) pairs, of 15.
+    s = M.scores(select(G), "betweenness")
+    assert s[PRES] == pytest.approx(9 / 15)
+    assert s[PUTIN] == pytest.approx(8 / 15)
+    assert s[KIM] == 0
+
+
+def test_closeness_on_a_path() -> None:
+    s = M.scores(nx.path_graph("abcd"), "closeness")
+    assert s == pytest.approx({"a": 3 / 6, "b": 3 / 4, "c": 3 / 4, "d": 3 / 6})
+
+
+def test_eigenvector_on_a_star() -> None:
+    # Leading eigenvector of a 3-leaf star: centre 1/sqrt(2), leaves 1/sqrt(6).
+    s = M.scores(nx.star_graph(3), "eigenvector")
+    assert s[0] == pytest.approx(1 / math.sqrt(2), abs=1e-6)
+    assert s[1] == pytest.approx(1 / math.sqrt(6), abs=1e-6)
+
+
+def test_pagerank_with_an_isolated_node() -> None:
+    # a-b plus isolated i: i = 0.05 + 0.85 i/3 -> i = 0.05 / (1 - 0.85/3); a = b = (1 - i)/2.
+    G = nx.Graph([("a", "b")])
+    G.add_node("i")
+    s = M.pagerank(G)
+    i = 0.05 / (1 - 0.85 / 3)
+    assert s["i"] == pytest.approx(i)
+    assert s["a"] == pytest.approx((1 - i) / 2)
+
+
+def test_pagerank_uses_weights_when_asked() -> None:
+    # Path a -(3)- b -(1)- c: b sends 3/4 of its score to a. Solve the 3x3 system by hand:
+    # a = 0.05 + 0.85 * 3b/4, c = 0.05 + 0.85 * b/4, b = 0.05 + 0.85 (a + c).
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=3)
+    G.add_edge("b", "c", weight=1)
+    s = M.pagerank(G, weight="weight")
+    b = (0.05 + 0.85 * 0.1) / (1 - 0.85 * 0.85)
+    assert s["b"] == pytest.approx(b)
+    assert s["a"] == pytest.approx(0.05 + 0.85 * 0.75 * b)
+    assert s["c"] == pytest.approx(0.05 + 0.85 * 0.25 * b)
+
+
+def test_centrality_ranks_ties_together_and_cuts_at_top(G) -> None:
+    r = M.centrality(select(G), "degree", top=6)
+    # Five nodes have two neighbours, Kim and the DPRK one each.
+    assert [s.rank for s in r.scores] == [1, 1, 1, 1, 1, 6]
+    assert r.scores[5].score == 1 and r.scores[5].id in (KIM, PRK)
+    assert (r.nodes, r.ties) == (7, 6)
+
+
+def test_betweenness_sampling_repeats_with_a_seed() -> None:
+    G = nx.barabasi_albert_graph(60, 2, seed=1)
+    a = M.centrality(G, "betweenness", k=10, seed=7)
+    b = M.centrality(G, "betweenness", k=10, seed=7)
+    assert a.sampled == 10 and [(s.id, s.score) for s in a.scores] == [(s.id, s.score) for s in b.scores]
+    assert M.centrality(G, "betweenness", k=100).sampled is None  # k >= n: exact
+
+
+def test_unknown_measure() -> None:
+    with pytest.raises(UsageError, match="unknown measure 'fame'"):
+        M.scores(nx.Graph(), "fame")
+
+
+def test_louvain_finds_two_triangles() -> None:
+    # Q = 2 * (3/7 - (7/14)^2) for the split, m = 7 edges.
+    G = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")])
+    r = M.communities(G, seed=3)
+    assert sorted(sorted(c.members) for c in r.communities) == [["a", "b", "c"], ["x", "y", "z"]]
+    assert r.modularity == pytest.approx(2 * (3 / 7 - 0.25))
+    # Members most connected first: the bridge ends c and x lead their triangles.
+    assert {c.members[0] for c in r.communities} == {"c", "x"}
+
+
+def test_communities_hide_small_ones(G) -> None:
+    G2 = nx.Graph([("a", "b")])
+    G2.add_node("lonely")
+    r = M.communities(G2)
+    assert [c.members for c in r.communities] == [["a", "b"]] and r.singletons == 1
+
+
+# -- paths ------------------------------------------------------------------
+
+def test_putin_and_kim_linked_through_the_summit(G) -> None:
+    r = P.shortest_paths(select(G), PUTIN, KIM)
+    (path,) = r.paths
+    assert path.nodes == [PUTIN, SUMMIT, KIM]
+    assert [(h.step, h.type, h.direction, h.props["status"]) for h in path.hops] == [
+        (1, "PARTICIPATED_IN", "forward", "confirmed"), (2, "PARTICIPATED_IN", "backward", "confirmed")]
+    assert all(h.props["sources"] == ["doc:eai-2024-06-05 | para 1"] for h in path.hops)
+
+
+def test_a_hop_lists_every_parallel_relationship(G) -> None:
+    (path,) = P.shortest_paths(select(G), PUTIN, RUS).paths
+    assert [(h.step, h.props["id"]) for h in path.hops] == [
+        (1, HOLDS_1), (1, HOLDS_2), (2, f"POST_IN:{PRES}->{RUS}")]
+
+
+def test_no_path_when_time_cuts_it(G) -> None:
+    assert P.shortest_paths(select(G, Filters(as_of=date(2010, 1, 1))), PUTIN, RUS).paths == []
+    assert P.shortest_paths(select(G), PUTIN, RUS, max_hops=1).paths == []
+    assert len(P.shortest_paths(select(G), PUTIN, RUS, max_hops=2).paths) == 1
+
+
+def test_all_shortest_paths() -> None:
+    G = nx.MultiDiGraph([("a", "b"), ("b", "d"), ("a", "c"), ("c", "d"), ("a", "e"), ("e", "f"), ("f", "d")])
+    r = P.shortest_paths(G, "a", "d", all_paths=True)
+    assert [p.nodes for p in r.paths] == [["a", "b", "d"], ["a", "c", "d"]]
+    r = P.shortest_paths(G, "a", "d", all_paths=True, limit=1)
+    assert len(r.paths) == 1 and r.truncated
+
+
+def test_resolve_by_id_name_alias_and_suggest(G) -> None:
+    assert resolve(G, KIM) == KIM
+    assert resolve(G, "kim jong-un") == KIM
+    assert resolve(G, "Najin–Khasan Railway") == RAIL
+    with pytest.raises(NotFoundError) as e:
+        resolve(G, "Kim Jog Un")
+    assert str(e.value) == "no node named 'Kim Jog Un'; did you mean 'Kim Jong-un'?"
+
+
+def test_name_beats_another_nodes_alias() -> None:
+    # Like "Rajin port" (a Place) and the port authority with the alias "Rajin Port".
+    G = nx.MultiDiGraph()
+    G.add_node("place:p", name="Rajin port", aliases=["Port of Rajin"], type="Place")
+    G.add_node("org:a", name="Port of Rajin", aliases=["Rajin Port"], type="Organization")
+    assert resolve(G, "Rajin port") == "place:p"
+    assert resolve(G, "Port of Rajin") == "org:a"
+
+
+# -- brokers ----------------------------------------------------------------
+
+def test_camps_follow_belonging_relationships(G) -> None:
+    c = B.camps(select(G))
+    assert c[PUTIN] == RUS and c[PRES] == RUS and c[RUS] == RUS and c[PRK] == PRK
+    assert c[KIM] is None and c[SUMMIT] is None  # the mini data has no CITIZEN_OF
+
+
+def test_brokers_of_mini_graph(G) -> None:
+    r = B.brokers(select(G))
+    assert set(r.between) == {RUS, PRK}
+    rows = {b.id: b for b in r.brokers}
+    # Every inner node of the path of 7 is an articulation point; the ends are not listed.
+    assert set(rows) == {SUMMIT, PUTIN, PRES, RUS, RAIL}
+    assert all(b.articulation for b in rows.values())
+    # The railway links Russia and the DPRK, neither of which it belongs to: a liaison, one bridge.
+    assert (rows[RAIL].bridges, rows[RAIL].roles["liaison"]) == (1, 1)
+    assert r.brokers[0].id == RAIL
+    # The post sits between Putin and Russia, all in Russia's camp: a coordinator.
+    assert rows[PRES].roles == {"coordinator": 1, "itinerant": 0, "representative": 0, "liaison": 0}
+    assert rows[PRES].betweenness == pytest.approx(9 / 15)
+
+
+def test_brokerage_roles() -> None:
+    # b between a and c; the groups decide the role.
+    line = nx.path_graph(["a", "b", "c"])
+    cases = {("X", "X", "X"): "coordinator", ("X", "Y", "X"): "itinerant",
+             ("X", "X", "Y"): "representative", ("X", "Y", "Y"): "representative",
+             ("X", "Y", "Z"): "liaison"}
+    for (ga, gb, gc), role in cases.items():
+        roles = B.brokerage(line, {"a": ga, "b": gb, "c": gc})["b"]
+        assert roles[role] == 1 and sum(roles[x] for x in B.ROLES) == 1, (ga, gb, gc)
+    # a tied to c: no brokerage at all
+    assert sum(B.brokerage(nx.complete_graph(["a", "b", "c"]), {})["b"].values()) == 0
+
+
+# -- ego and snapshots -----------------------------------------------------
+
+def test_ego_network(G) -> None:
+    r = T.ego(select(G), PUTIN, depth=2)
+    assert [(m.distance, m.id) for m in r.members] == [(1, SUMMIT), (1, PRES), (2, KIM), (2, RUS)]
+    assert r.members[2].via == ["Vostochny Cosmodrome summit <-[PARTICIPATED_IN]-"]
+    assert r.relationships == 5  # HOLDS x2, POST_IN, PARTICIPATED_IN x2
+
+
+def test_compare_two_dates(G) -> None:
+    before = select(G, Filters(as_of=date(2020, 1, 1)))
+    after = select(G, Filters(as_of=date(2024, 6, 30)))
+    rows = {m[0]: m[1:] for m in T.compare(before, after, node=PUTIN, top=1).metrics}
+    # 2020: no summit yet; the railway (2013) and the second term (2012) hold.
+    assert rows["nodes"] == (6, 7, 1)
+    assert rows["relationships"] == (4, 6, 2)
+    assert rows["components"] == (2, 1, -1)  # Kim was cut off before the summit
+    assert rows["Vladimir Putin: degree score"] == (1.0, 2.0, 1.0)
+    assert rows["Vladimir Putin: ego network (depth 1)"] == (2, 3, 1)
+
+
+def test_changes_between_two_dates(G) -> None:
+    before = select(G, Filters(as_of=date(2020, 1, 1)))
+    after = select(G, Filters(as_of=date(2024, 6, 30)))
+    got = [(c.change, c.kind, c.props["id"]) for c in T.changes(before, after).changes]
+    assert got == [("added", "node", SUMMIT),
+                   ("added", "relationship", f"PARTICIPATED_IN:{KIM}->{SUMMIT}"),
+                   ("added", "relationship", f"PARTICIPATED_IN:{PUTIN}->{SUMMIT}")]
+    back = [(c.change, c.props["id"]) for c in T.changes(after, before).changes]
+    assert back[0] == ("removed", SUMMIT) and len(back) == 3
+
+
+# -- the CLI ----------------------------------------------------------------
+
+def test_cli_centrality_json(cli, mini_template: str) -> None:
+    r = cli("analyze", "centrality", "--measure", "betweenness", "--top", "2", "--format", "json",
+            "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)
+    # 9/15, then Russia and Putin tied at 8/15: ties go by name, "Russian Federation" first.
+    assert [(row["rank"], row["id"]) for row in rows] == [(1, PRES), (2, RUS)]
+    assert [row["score"] for row in rows] == pytest.approx([9 / 15, 8 / 15])
+
+
+def test_cli_path_table_cites_every_hop(cli, mini_template: str) -> None:
+    r = cli("analyze", "path", "Putin", "Kim Jong-un", "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == ("Path 1 of 1, 2 hops: Vladimir Putin - Vostochny Cosmodrome summit (2023-09-13) - "
+                        "Kim Jong Un")
+    assert "-[PARTICIPATED_IN]->" in lines[3] and lines[3].rstrip().endswith("confirmed  [1]")
+    assert "<-[PARTICIPATED_IN]-" in lines[4] and lines[4].rstrip().endswith("[1]")
+    assert lines[-1] == ("[1] Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and "
+                         "Opportunities (Seho Jang, East Asia Institute, 2024-06-05): para 1")
+
+
+def test_cli_path_csv_and_no_path(cli, mini_template: str) -> None:
+    r = cli("analyze", "path", "Putin", "Russia", "--format", "csv", "--store", mini_template)
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[0] == ("path,hop,from,type,direction,to,date,validFrom,validTo,status,"
+                                        "sources,id")
+    assert len(r.stdout.splitlines()) == 1 + 3
+    r = cli("analyze", "path", "Putin", "Russia", "--as-of", "2010-01-01", "--store", mini_template)
+    assert r.exit_code == 0
+    assert r.stdout == "No path between Vladimir Putin and Russian Federation [--as-of 2010-01-01].\n"
+
+
+def test_cli_unknown_name_suggests(cli, mini_template: str) -> None:
+    r = cli("analyze", "path", "Putin", "Kim Jog Un", "--store", mini_template)
+    assert r.exit_code == 1
+    assert r.stderr == "error: no node named 'Kim Jog Un'; did you mean 'Kim Jong-un'?\n"
+
+
+def test_cli_node_left_out_by_filters(cli, mini_template: str) -> None:
+    r = cli("analyze", "ego", "Vostochny Cosmodrome summit", "--fold", "--store", mini_template)
+    assert r.exit_code == 2
+    assert "is not in the graph under these filters: --fold" in r.stderr
+
+
+def test_cli_other_analyses_run(cli, mini_template: str) -> None:
+    for args in (["brokers", "--format", "csv"], ["communities"], ["ego", "Putin", "--depth", "2"],
+                 ["compare", "--as-of", "2020-01-01", "--as-of", "2024-06-30", "--node", "Putin"],
+                 ["compare", "--as-of", "2020-01-01", "--as-of", "2024-06-30", "--changes"]):
+        r = cli("analyze", *args, "--store", mini_template)
+        assert r.exit_code == 0, (args, r.stderr)
+    r = cli("analyze", "compare", "--as-of", "2020-01-01", "--changes", "--format", "json",
+            "--as-of", "2024-06-30", "--store", mini_template)
+    assert json.loads(r.stdout)[0]["id"] == SUMMIT
+    r = cli("analyze", "compare", "--as-of", "2020-01-01", "--store", mini_template)
+    assert r.exit_code == 2 and "two dates" in r.stderr
+
+
+def test_help_does_not_import_networkx() -> None:
+    code = "import sys, relgraph.cli; sys.exit('networkx' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,0 +1,79 @@
+"""Analytics on the bundled Russia–DPRK dataset: answers an analyst who has read the
+seed documents can check."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from relgraph import api
+from relgraph.analytics import api as analyze
+from relgraph.analytics.brokers import default_camps
+from relgraph.analytics.measures import centrality
+from relgraph.analytics.project import Filters, read_store, resolve, select
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("bundled") / "bundled.db")
+    api.load(store=location)
+    return location
+
+
+@pytest.fixture(scope="module")
+def G(store: str) -> nx.MultiDiGraph:
+    return read_store(store)
+
+
+def test_putin_and_kim_met_at_the_vostochny_summit(store: str) -> None:
+    # September 2023, people and events only: the one link is the summit at Vostochny.
+    f = Filters(types=("Person", "Event"), start=date(2023, 9, 1), end=date(2023, 9, 30))
+    r = analyze.path("Vladimir Putin", "Kim Jong Un", store, f)
+    (path,) = r.paths
+    assert path.length == 2
+    summit = path.node_props[1]
+    assert summit["type"] == "Event" and summit["date"] == date(2023, 9, 13)
+    assert "Vostochny" in path.names[1]
+    assert all(h.type == "PARTICIPATED_IN" and h.props["sources"] for h in path.hops)
+
+
+def test_lavrov_to_rajin_port_every_hop_sourced(store: str, G: nx.MultiDiGraph) -> None:
+    r = analyze.path("Sergei Lavrov", "Rajin port", store)
+    assert r.paths, "Lavrov and Rajin port should be connected"
+    (path,) = r.paths
+    assert path.nodes[0] == resolve(G, "Sergei Lavrov")
+    assert G.nodes[path.nodes[-1]]["type"] == "Place"  # the port itself, not the port authority
+    for h in path.hops:
+        assert h.props.get("sources"), h.props.get("id")
+    # Every cited document is a Document node of the dataset.
+    assert r.documents and all(d.get("type") == "Document" for d in r.documents.values())
+
+
+def test_russia_and_the_dprk_are_the_most_connected(G: nx.MultiDiGraph) -> None:
+    H = select(G, Filters(as_of=date(2024, 6, 30)))
+    top = {s.id for s in centrality(H, "degree", top=2).scores}
+    assert top == {"state:RUS", "state:PRK"}
+    assert set(default_camps(H)) == {"state:RUS", "state:PRK"}
+
+
+def test_treaties_come_and_go_with_as_of(G: nx.MultiDiGraph) -> None:
+    cold_war = resolve(G, "1961 Soviet–DPRK treaty")  # in force 1961-09 to 1996-09
+    assert cold_war in select(G, Filters(as_of=date(1980, 1, 1)))
+    assert cold_war not in select(G, Filters(as_of=date(2000, 1, 1)))
+    new = resolve(G, "Treaty on Comprehensive Strategic Partnership between the Russian Federation "
+                     "and the DPRK")
+    # Signed 2024-06-19, in force 2024-12-04.
+    assert new not in select(G, Filters(as_of=date(2024, 11, 30)))
+    assert new in select(G, Filters(as_of=date(2024, 12, 31)))
+
+
+def test_export_gexf_of_the_whole_dataset(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "russia-dprk.gexf"
+    report = analyze.export("gexf", out, store)
+    counts = api.stats(store=store)
+    assert report.nodes == sum(counts["nodes"].values())
+    H = nx.read_gexf(out)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (report.nodes, sum(counts["relationships"].values()))

@@ -1,0 +1,144 @@
+"""The bundled Russia–DPRK dataset: valid, idempotent to load, and true to the seed documents.
+
+Facts asserted here are checked against the seeds in /work/shared/seeds/ (quoted
+beside each test), not just copied from the data files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, by_id, dump_store
+
+from relgraph import api
+from relgraph.schema import load_schema
+
+DATA_SUFFIXES = (".yaml", ".yml", ".csv")
+DATA_FILES = sorted(p for p in BUNDLED.glob("*") if p.suffix in DATA_SUFFIXES) if BUNDLED.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not DATA_FILES, reason="graph/data/russia-dprk/ holds no data files yet")
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("bundled") / "bundled.db")
+    api.load(store=location)  # no paths: the bundled dataset
+    return location
+
+
+@pytest.fixture(scope="module")
+def bundled_dump(bundled_store: str):
+    return dump_store(bundled_store)
+
+
+def test_validate_passes(cli) -> None:
+    ds = api.validate()
+    r = cli("validate", str(BUNDLED))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == (f"OK: {len(DATA_FILES)} files, {len(ds.nodes)} nodes, "
+                        f"{len(ds.relationships)} relationships\n")
+    assert ds.origins == [f"relgraph:data/russia-dprk/{p.name}" for p in DATA_FILES]
+
+
+def test_loading_twice_gives_identical_dumps(bundled_store: str, bundled_dump, tmp_path: Path) -> None:
+    copy = tmp_path / "again.db"
+    copy.write_bytes(Path(bundled_store).read_bytes())
+    # The second load names the folder: origins are package paths either way, so it is the same load.
+    report = api.load([BUNDLED], store=str(copy))
+    r = report.result
+    assert (r.nodes_added, r.nodes_removed) == (0, 0)
+    assert r.nodes_updated == sum(n for t, n in report.dataset_counts.items() if t in load_schema().nodes)
+    assert dump_store(copy) == bundled_dump
+
+
+def test_stats_equal_the_dataset_counts(cli, bundled_store: str) -> None:
+    counts = api.validate().counts()
+    r = cli("stats", "--store", bundled_store, "--format", "json")
+    assert r.exit_code == 0
+    stored = json.loads(r.stdout)
+    assert {t: n for t, n in {**stored["nodes"], **stored["relationships"]}.items() if n} == counts
+
+
+def test_every_fact_is_sourced_and_every_origin_is_a_bundled_file(bundled_dump) -> None:
+    nodes, rels = by_id(bundled_dump)
+    origins = {f"relgraph:data/russia-dprk/{p.name}" for p in DATA_FILES}
+    for item in [*nodes.values(), *rels.values()]:
+        assert item["origin"] in origins, item["id"]
+        assert item["status"] in ("confirmed", "reported", "alleged", "denied", "planned"), item["id"]
+        if item["type"] != "Document":
+            assert item["sources"] and set(item["sourceDocs"]) <= set(nodes), item["id"]
+
+
+def test_the_seed_documents(bundled_dump) -> None:
+    """Seed 004's front matter: "Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations:
+    Hurdles and Opportunities", "Seho JANG (Institute for National Security Strategy)",
+    "The East Asia Institute", "Date of Issue: 5 June 2024"."""
+    nodes, _ = by_id(bundled_dump)
+    eai = nodes["doc:eai-2024-06-05"]
+    assert eai["name"] == ("Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: "
+                           "Hurdles and Opportunities")
+    assert eai["author"] == "Seho Jang"
+    assert "East Asia Institute" in eai["publisher"]
+    assert eai["published"] == date(2024, 6, 5)
+    seeds = sorted(i for i, n in nodes.items() if n["type"] == "Document" and n.get("kind") == "seed")
+    assert len(seeds) == 2 and "doc:eai-2024-06-05" in seeds
+
+
+def test_soviet_dprk_diplomatic_relations_date_from_1948(bundled_dump) -> None:
+    """Seed 004: "the 75th anniversary of their diplomatic ties on October 12, 2023"."""
+    _, rels = by_id(bundled_dump)
+    starts = {(r["from"], r["to"]): r.get("validFrom") for r in rels.values()
+              if r["type"] == "DIPLOMATIC_RELATIONS"}
+    assert starts[("state:SUN", "state:PRK")] == date(1948, 10, 12)
+
+
+def test_the_seeds_wrong_war_date_is_not_taken_over(bundled_dump) -> None:
+    """Seed 004 opens "Since the outbreak of the war in Ukraine on February 24, 2023"; the
+    war began on 24 February 2022. The data must not carry 2023-02-24, and must say so."""
+    nodes, rels = by_id(bundled_dump)
+    items = [*nodes.values(), *rels.values()]
+    for item in items:
+        for key in ("date", "validFrom", "validTo"):
+            assert item.get(key) != date(2023, 2, 24), item["id"]
+    assert any("24 February 2022" in (item.get("note") or "") for item in items)
+
+
+def test_najin_spellings_resolve(cli, bundled_store: str) -> None:
+    """Seed 000 writes "the North Korean port of Rajin", seed 004 "Najin Port"."""
+    for name, node_id in (("Najin", "place:rajin"), ("Najin Port", "place:rajin-port"),
+                          ("Rajin port", "place:rajin-port")):
+        r = cli("show", name, "--store", bundled_store, "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(r.stdout)["node"]["id"] == node_id
+
+
+def test_show_rajin_khasan_names_the_project_partners_and_sources(cli, bundled_store: str) -> None:
+    """Seed 000: "One notable example is the Rajin-Khasan project, which involved the renovation
+    of a railway line connecting Russia with the North Korean port of Rajin"."""
+    r = cli("show", "Rajin-Khasan", "--store", bundled_store, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    node = report["node"]
+    assert node["type"] == "Project"
+    assert "Rajin" in node["name"] and "Khasan" in node["name"]
+    partners = {x["other"]["id"] for x in report["relationships"]
+                if x["type"] == "PARTNER_IN" and x["direction"] == "in"}
+    assert {"state:RUS", "state:PRK"} <= partners  # "connecting Russia with the North Korean port"
+    connects = {x["other"]["id"] for x in report["relationships"] if x["type"] == "CONNECTS"}
+    assert "place:rajin-port" in connects
+    assert "doc:seed-eternal-cold-war" in report["documents"]
+    for spelling in ("Rajin–Khasan", "Najin-Khasan", "rajin khasan project"):
+        r = cli("show", spelling, "--store", bundled_store, "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(r.stdout)["node"]["id"] == node["id"]
+
+    text = cli("show", "Rajin-Khasan", "--store", bundled_store)
+    assert text.exit_code == 0
+    first = text.stdout.splitlines()[0]
+    assert first.startswith(node["name"]) and "(Project, " in first
+    assert "\nSources\n" in text.stdout
+    seed_title = report["documents"]["doc:seed-eternal-cold-war"]["name"]
+    assert seed_title.split(" (")[0] in text.stdout.replace("\n    ", " ")

@@ -1,0 +1,342 @@
+"""The command line, through click's CliRunner: output, exit codes, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import MINI, MINI_NODE_COUNTS, MINI_REL_COUNTS, REPO
+
+from relgraph.schema import load_schema
+
+LOAD_SUMMARY = (
+    "Loaded 8 nodes and 7 relationships from 2 files into {store} in {secs} s\n"
+    "  nodes: {added} added, {updated} updated, 0 removed; relationships: 7 written, {removed} replaced "
+    "or removed\n"
+    'Next: relgraph stats, or relgraph show "Rajin-Khasan"\n'
+)
+
+
+def _summary(stdout: str) -> tuple[str, str]:
+    """The load summary with its timing blanked (it varies from run to run)."""
+    first, rest = stdout.split("\n", 1)
+    head, _, tail = first.rpartition(" in ")
+    assert tail.endswith(" s") and float(tail[:-2]) >= 0
+    return head + " in {secs} s", rest
+
+
+def test_help_lists_the_commands(cli) -> None:
+    r = cli("--help")
+    assert r.exit_code == 0
+    for command in ("load", "validate", "stats", "schema", "show"):
+        assert f"\n  {command} " in r.stdout
+    assert "Exit codes: 0 ok, 1 bad input, 2 usage error." in r.stdout
+
+
+def test_version(cli) -> None:
+    from relgraph import __version__
+
+    r = cli("--version")
+    assert r.exit_code == 0 and r.stdout == f"relgraph, version {__version__}\n"
+
+
+# -- load ----------------------------------------------------------------------------------
+def test_load_paths_into_store(cli, tmp_store: str) -> None:
+    r = cli("load", str(MINI / "core.yaml"), str(MINI / "posts.csv"), "--store", tmp_store)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == ""
+    head, rest = _summary(r.stdout)
+    expected = LOAD_SUMMARY.format(store=tmp_store, secs="{secs}", added=8, updated=0, removed=0)
+    assert head + "\n" + rest == expected
+    r = cli("load", str(MINI), "--store", tmp_store)
+    head, rest = _summary(r.stdout)
+    assert head + "\n" + rest == LOAD_SUMMARY.format(store=tmp_store, secs="{secs}", added=0, updated=8,
+                                                     removed=7)
+
+
+def test_load_store_from_environment(cli, tmp_path: Path, dump, mini_template: str) -> None:
+    store = str(tmp_path / "env.db")
+    r = cli("load", str(MINI), "--quiet", env={"RELGRAPH_STORE": store})
+    assert r.exit_code == 0 and r.stdout == "" and r.stderr == ""
+    assert dump(store) == dump(mini_template)
+
+
+def test_load_default_store_is_relgraph_db_in_the_working_folder(cli, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = cli("load", str(MINI), "-q")
+    assert r.exit_code == 0 and r.stdout == ""
+    assert (tmp_path / "relgraph.db").is_file()
+    r = cli("stats", "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["nodes"]["State"] == 2
+
+
+def test_load_missing_path(cli, tmp_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = cli("load", "nope.yaml", "--store", tmp_store)
+    assert r.exit_code == 1
+    assert r.stderr == ("error: 1 problem in input:\n"
+                        "  nope.yaml: no such file or folder (fix: check the path)\n")
+    assert not Path(tmp_store).exists()
+
+
+# -- validate ------------------------------------------------------------------------------
+def test_validate_ok(cli) -> None:
+    r = cli("validate", str(MINI))
+    assert r.exit_code == 0
+    assert r.stdout == "OK: 2 files, 8 nodes, 7 relationships\n"
+    assert cli("validate", "-q", str(MINI)).stdout == ""
+
+
+def test_validate_needs_paths(cli) -> None:
+    r = cli("validate")
+    assert r.exit_code == 2
+    assert "Missing argument 'PATHS...'" in r.stderr
+
+
+def test_validate_touches_no_store(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate", str(MINI)).exit_code == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- stats ---------------------------------------------------------------------------------
+def test_stats_json_counts_equal_the_dataset(cli, mini_template: str) -> None:
+    r = cli("stats", "--store", mini_template, "--format", "json")
+    assert r.exit_code == 0
+    counts = json.loads(r.stdout)
+    schema = load_schema()
+    assert counts == {
+        "nodes": {t: MINI_NODE_COUNTS.get(t, 0) for t in schema.nodes},
+        "relationships": {t: MINI_REL_COUNTS.get(t, 0) for t in schema.relationships},
+    }
+
+
+def test_stats_table(cli, mini_template: str) -> None:
+    r = cli("stats", "--store", mini_template)
+    assert r.exit_code == 0
+    assert r.stdout == (
+        "node type  count\n"
+        "---------  -----\n"
+        "Person     2\n"
+        "State      2\n"
+        "Document   1\n"
+        "Event      1\n"
+        "Position   1\n"
+        "Project    1\n"
+        "total      8\n"
+        "\n"
+        "relationship type  count\n"
+        "-----------------  -----\n"
+        "HOLDS              2\n"
+        "PARTICIPATED_IN    2\n"
+        "PARTNER_IN         2\n"
+        "POST_IN            1\n"
+        "total              7\n"
+        "\n"
+    )
+
+
+def test_stats_without_a_store(cli, tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.db")
+    r = cli("stats", "--store", missing)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr == f"error: no store at {missing}; run `relgraph load` first (or pass --store)\n"
+    assert r.exception is None
+    assert not Path(missing).exists()
+
+
+def test_neo4j_store_without_credentials_is_a_usage_error(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    r = cli("stats", "--store", "neo4j://localhost:7687")
+    assert r.exit_code == 2
+    assert r.stderr == "error: no Neo4j password: set NEO4J_PASSWORD\n"
+    assert r.exception is None
+
+
+@pytest.mark.parametrize("command", [["stats"], ["show", "Putin"], ["load", str(MINI)]])
+def test_unknown_store_scheme_is_a_usage_error(cli, command: list[str]) -> None:
+    r = cli(*command, "--store", "redis://localhost/0")
+    assert r.exit_code == 2
+    assert r.stderr == ("error: unknown store URI scheme in 'redis://localhost/0'; use a file path or one of "
+                        "neo4j://, neo4j+s://, neo4j+ssc://, bolt://, bolt+s://, bolt+ssc://\n")
+
+
+def test_store_that_is_a_folder(cli, tmp_path: Path) -> None:
+    r = cli("stats", "--store", str(tmp_path))
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {tmp_path} is a folder, not a relgraph store file; pass --store FILE\n"
+
+
+# -- schema --------------------------------------------------------------------------------
+def test_schema_json_and_yaml_are_the_schema_file(cli) -> None:
+    raw = yaml.safe_load((REPO / "graph" / "schema.yaml").read_text("utf-8"))
+    r = cli("schema", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == raw
+    r = cli("schema", "--format", "yaml")
+    assert r.exit_code == 0 and yaml.safe_load(r.stdout) == raw
+
+
+def test_schema_text(cli) -> None:
+    r = cli("schema")
+    assert r.exit_code == 0
+    out = r.stdout
+    assert out.startswith("Every node and relationship carries: status (confirmed, reported, alleged, "
+                          "denied, planned), sources, date, validFrom, validTo, note, description.\n")
+    schema = load_schema()
+    for t in schema.nodes.values():
+        assert f"\n  {t.name} ({t.id_prefix}:...) - {t.description}\n" in out
+    for rel in schema.relationships.values():
+        ends = ", ".join(f"{a}->{b}" for a, b in rel.endpoints)
+        assert f"\n  {rel.name}: {ends} - {rel.description}\n" in out
+    assert "\n      iso3: string required\n" in out
+    assert "\n      rank: enum [head-of-state, head-of-government, leader, minister, deputy, ambassador, " \
+           "official, other]\n" in out
+
+
+# -- show ----------------------------------------------------------------------------------
+RAJIN = """\
+Rajin–Khasan railway  (Project, project:rajin-khasan-railway)
+  also: Rajin-Khasan; Najin-Khasan railway
+  status: confirmed  valid: 2013-09-01 to now  [1]
+  domain: transport  sanctionClass: gray-zone
+  The 54 km rail link from Khasan in Russia to the port of Rajin.
+
+Relationships (2)
+  PARTNER_IN <- Democratic People's Republic of Korea (State)  role: partner  reported  [1]
+  PARTNER_IN <- Russian Federation (State)  role: operator  confirmed  [1]
+
+Sources
+[1] Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and Opportunities (Seho
+    Jang, East Asia Institute, 2024-06-05): para 6
+"""
+
+
+def test_show_project_full_text(cli, mini_template: str) -> None:
+    r = cli("show", "Rajin-Khasan", "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == RAJIN
+
+
+def test_show_person_numbers_each_distinct_citation(cli, mini_template: str) -> None:
+    r = cli("show", "person:putin-vladimir", "--store", mini_template)
+    assert r.exit_code == 0
+    assert r.stdout == """\
+Vladimir Putin  (Person, person:putin-vladimir)
+  also: Putin
+  status: confirmed    [1]
+  born: 1952-10-07
+
+Relationships (3)
+  HOLDS -> President of the Russian Federation (Position)  valid: 2000-05-07 to 2008-05-07  confirmed  [2]
+  HOLDS -> President of the Russian Federation (Position)  valid: 2012-05-07 to now  confirmed  [2]
+  PARTICIPATED_IN -> Vostochny Cosmodrome summit (Event)  role: host  confirmed  [3]
+
+Sources
+[1] Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and Opportunities (Seho
+    Jang, East Asia Institute, 2024-06-05): para 3: 'Putin presented Kim Jong Un with an AURUS'
+[2] Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and Opportunities (Seho
+    Jang, East Asia Institute, 2024-06-05): para 3
+[3] Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and Opportunities (Seho
+    Jang, East Asia Institute, 2024-06-05): para 1
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "node_id"),
+    [
+        ("project:rajin-khasan-railway", "project:rajin-khasan-railway"),  # id
+        ("Rajin–Khasan railway", "project:rajin-khasan-railway"),  # name, en dash
+        ("Rajin-Khasan railway", "project:rajin-khasan-railway"),  # hyphen for the en dash
+        ("rajin khasan RAILWAY", "project:rajin-khasan-railway"),  # case and punctuation
+        ("Rajin-Khasan", "project:rajin-khasan-railway"),  # alias
+        ("Najin-Khasan railway", "project:rajin-khasan-railway"),  # the other romanization
+        ("Najin", "project:rajin-khasan-railway"),  # a word of exactly one node's alias
+        ("north korea", "state:PRK"),  # alias, case-insensitive
+        ("DPRK", "state:PRK"),
+        ("Kim Jong-un", "person:kim-jong-un"),
+        ("kim jong un", "person:kim-jong-un"),
+        ("Russia", "state:RUS"),  # exact alias beats the fragment in "Russian Federation"
+        ("Vostochny", "event:2023-09-13-vostochny-summit"),
+    ],
+)
+def test_show_resolves_names(cli, mini_template: str, name: str, node_id: str) -> None:
+    r = cli("show", name, "--store", mini_template, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["node"]["id"] == node_id
+
+
+def test_show_json(cli, mini_template: str) -> None:
+    r = cli("show", "Kim Jong Un", "--store", mini_template, "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == {
+        "node": {"type": "Person", "id": "person:kim-jong-un", "status": "confirmed",
+                 "sources": ["doc:eai-2024-06-05 | para 3"], "name": "Kim Jong Un",
+                 "aliases": ["Kim Jong-un"]},
+        "relationships": [{
+            "type": "PARTICIPATED_IN", "direction": "out",
+            "other": {"id": "event:2023-09-13-vostochny-summit", "type": "Event",
+                      "name": "Vostochny Cosmodrome summit"},
+            "id": "PARTICIPATED_IN:person:kim-jong-un->event:2023-09-13-vostochny-summit",
+            "status": "confirmed", "sources": ["doc:eai-2024-06-05 | para 1"], "role": "guest",
+        }],
+        "documents": {"doc:eai-2024-06-05": {
+            "type": "Document", "id": "doc:eai-2024-06-05", "origin": (MINI / "core.yaml").as_posix(),
+            "status": "confirmed", "kind": "seed", "author": "Seho Jang", "publisher": "East Asia Institute",
+            "published": "2024-06-05",
+            "name": ("Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: "
+                     "Hurdles and Opportunities"),
+        }},
+    }
+
+
+def test_show_unknown_name_suggests(cli, mini_template: str) -> None:
+    r = cli("show", "Vladimir Poutine", "--store", mini_template)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr == "error: no node named 'Vladimir Poutine'; did you mean 'Vladimir Putin'?\n"
+    assert r.exception is None
+
+
+def test_show_unknown_name_without_suggestion(cli, mini_template: str) -> None:
+    r = cli("show", "Zzyzx", "--store", mini_template)
+    assert r.exit_code == 1
+    assert r.stderr == "error: no node named 'Zzyzx'\n"
+
+
+def test_show_ambiguous_fragment_lists_candidates(cli, mini_template: str) -> None:
+    r = cli("show", "russian", "--store", mini_template)
+    assert r.exit_code == 1
+    assert r.stderr == ("error: 'russian' matches 2 nodes: position:rus-president, state:RUS; "
+                        "use one of these ids\n")
+
+
+def test_show_ambiguous_exact_name(cli, mini_copy: Path, tmp_store: str) -> None:
+    (mini_copy / "more.yaml").write_text("""\
+nodes:
+  - id: person:kim-jong-un-namesake
+    type: Person
+    name: Kim Jong Un
+    status: alleged
+    sources: ["doc:eai-2024-06-05 | para 9"]
+""", "utf-8")
+    assert cli("load", str(mini_copy), "--store", tmp_store, "-q").exit_code == 0
+    r = cli("show", "KIM JONG-UN", "--store", tmp_store)
+    assert r.exit_code == 1
+    assert r.stderr == ("error: 'KIM JONG-UN' matches 2 nodes: person:kim-jong-un, "
+                        "person:kim-jong-un-namesake; use one of these ids\n")
+    assert cli("show", "person:kim-jong-un-namesake", "--store", tmp_store).exit_code == 0
+
+
+def test_show_makes_control_characters_visible(cli, mini_copy: Path, tmp_store: str) -> None:
+    core = mini_copy / "core.yaml"
+    core.write_text(core.read_text("utf-8").replace(
+        "name: Kim Jong Un\n", 'name: "Kim Jong Un\\e[31m"\n'), "utf-8")
+    assert cli("load", str(mini_copy), "--store", tmp_store, "-q").exit_code == 0
+    r = cli("show", "person:kim-jong-un", "--store", tmp_store)
+    assert r.stdout.startswith("Kim Jong Un\\x1b[31m  (Person, person:kim-jong-un)\n")
+    assert "\x1b" not in r.stdout

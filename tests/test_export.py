@@ -1,0 +1,177 @@
+"""Exports: every file is read back (networkx for GraphML, GEXF and JSON; the csv module
+for the neo4j-admin files) and compared with the mini graph, counted by hand."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import MINI_NODE_COUNTS, MINI_REL_COUNTS
+
+from relgraph.analytics.export import to_neo4j_csv, write
+from relgraph.analytics.project import Filters, read_store, select
+from relgraph.errors import UsageError
+
+PUTIN, PRES, SUMMIT, PRK = ("person:putin-vladimir", "position:rus-president",
+                            "event:2023-09-13-vostochny-summit", "state:PRK")
+HOLDS_1 = "HOLDS:person:putin-vladimir->position:rus-president@2000-05-07"
+HOLDS_2 = "HOLDS:person:putin-vladimir->position:rus-president@2012-05-07"
+N_NODES, N_RELS = sum(MINI_NODE_COUNTS.values()), sum(MINI_REL_COUNTS.values())
+
+
+@pytest.fixture(scope="module")
+def G(mini_template: str) -> nx.MultiDiGraph:
+    return read_store(mini_template)
+
+
+def test_graphml_reads_back(G, tmp_path: Path) -> None:
+    out = tmp_path / "g.graphml"
+    write(G, "graphml", out)
+    H = nx.read_graphml(out)
+    assert isinstance(H, nx.MultiDiGraph)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (N_NODES, N_RELS)
+    assert set(H.get_edge_data(PUTIN, PRES)) == {HOLDS_1, HOLDS_2}  # parallel relationships kept
+    assert H.edges[PUTIN, PRES, HOLDS_1]["validTo"] == "2008-05-07"
+    assert H.nodes[PRK]["aliases"] == "North Korea; DPRK; PRK"
+    assert H.nodes[SUMMIT]["type"] == "Event" and H.nodes[SUMMIT]["date"] == "2023-09-13"
+
+
+def test_gexf_has_a_timeline(G, tmp_path: Path) -> None:
+    out = tmp_path / "g.gexf"
+    write(G, "gexf", out)
+    graph = ET.parse(out).getroot().find("{http://www.gexf.net/1.2draft}graph")
+    assert (graph.get("mode"), graph.get("timeformat")) == ("dynamic", "date")
+    H = nx.read_gexf(out)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (N_NODES, N_RELS)
+    assert H.nodes[SUMMIT]["start"] == "2023-09-13" and "end" not in H.nodes[SUMMIT]
+    assert "start" not in H.nodes[PUTIN]  # undated: always there
+    first = H.edges[PUTIN, PRES, HOLDS_1]
+    assert (first["start"], first["end"], first["label"], first["relType"]) == (
+        "2000-05-07", "2008-05-07", "HOLDS", "HOLDS")
+    assert "end" not in H.edges[PUTIN, PRES, HOLDS_2]
+    assert H.nodes[PRK]["label"] == "Democratic People's Republic of Korea"
+    assert H.nodes[PRK]["viz"]["color"]["r"] == 0x1F  # State colour #1f4e79 from style.yaml
+
+
+def test_gexf_time_follows_the_as_of_rule() -> None:
+    # A treaty signed 2024-06-19, in force 2024-12-04: it appears on the timeline when in force.
+    G = nx.MultiDiGraph()
+    G.add_node("treaty:t", type="Treaty", name="T", date=date(2024, 6, 19), validFrom=date(2024, 12, 4))
+    from relgraph.analytics.export import gexf_graph
+
+    assert gexf_graph(G).nodes["treaty:t"]["start"] == "2024-12-04"
+    # An event with a duration stays on the timeline after it ended, as with --as-of.
+    G.add_node("event:e", type="Event", name="E", date=date(2023, 9, 13), validFrom=date(2023, 9, 12),
+               validTo=date(2023, 9, 17))
+    node = gexf_graph(G).nodes["event:e"]
+    assert node["start"] == "2023-09-13" and "end" not in node
+
+
+def test_node_link_json_reads_back(G, tmp_path: Path) -> None:
+    out = tmp_path / "g.json"
+    write(G, "json", out)
+    data = json.loads(out.read_text("utf-8"))
+    assert {"nodes", "links"} <= set(data)
+    H = nx.node_link_graph(data, edges="links")
+    assert (H.number_of_nodes(), H.number_of_edges()) == (N_NODES, N_RELS)
+    assert H.nodes[PRK]["aliases"] == ["North Korea", "DPRK", "PRK"]
+    assert H.edges[PUTIN, PRES, HOLDS_1]["validFrom"] == "2000-05-07"
+
+
+def test_filters_apply_to_exports(G, tmp_path: Path) -> None:
+    out = tmp_path / "g.graphml"
+    write(select(G, Filters(as_of=date(2010, 1, 1))), "graphml", out)
+    H = nx.read_graphml(out)
+    # 2010, Documents left out: states, people and the post; only POST_IN held then.
+    assert (H.number_of_nodes(), H.number_of_edges()) == (5, 1)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
+    report = to_neo4j_csv(G, tmp_path / "csv")
+    folder = tmp_path / "csv"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([f"nodes-{t}.csv" for t in MINI_NODE_COUNTS]
+                           + [f"relationships-{t}.csv" for t in MINI_REL_COUNTS])
+    for t, n in MINI_NODE_COUNTS.items():
+        assert len(read_csv(folder / f"nodes-{t}.csv")) == 1 + n
+    for t, n in MINI_REL_COUNTS.items():
+        assert len(read_csv(folder / f"relationships-{t}.csv")) == 1 + n
+    # Headers: id first, then name and aliases, then the schema's order (system, common, own),
+    # only the properties the rows use; typed where not a string; the label last.
+    person = read_csv(folder / "nodes-Person.csv")
+    assert person[0] == ["id:ID", "name", "aliases:string[]", "sourceDocs:string[]", "origin", "status",
+                         "sources:string[]", "born:date", ":LABEL"]
+    putin = next(r for r in person if r[0] == PUTIN)
+    assert (putin[1], putin[2], putin[7], putin[8]) == ("Vladimir Putin", "Putin", "1952-10-07", "Person")
+    states = read_csv(folder / "nodes-State.csv")
+    assert next(r for r in states if r[0] == PRK)[2] == "North Korea;DPRK;PRK"
+    holds = read_csv(folder / "relationships-HOLDS.csv")
+    assert holds[0] == [":START_ID", ":END_ID", ":TYPE", "id", "sourceDocs:string[]", "origin", "status",
+                        "sources:string[]", "validFrom:date", "validTo:date"]
+    assert sorted(r[3] for r in holds[1:]) == [HOLDS_1, HOLDS_2]
+    assert all(r[:3] == [PUTIN, PRES, "HOLDS"] for r in holds[1:])
+    assert report.command.startswith(f"cd {folder} && neo4j-admin database import full --nodes=")
+    assert "--relationships=relationships-HOLDS.csv" in report.command
+    assert report.counts["nodes-Person.csv"] == 2
+
+
+def test_neo4j_csv_refuses_values_holding_the_delimiter(G, tmp_path: Path) -> None:
+    H = G.copy()
+    H.nodes[PRK]["aliases"] = ["DPRK", "Korea; North"]
+    with pytest.raises(UsageError, match="node state:PRK, aliases: the value 'Korea; North' contains"):
+        to_neo4j_csv(H, tmp_path / "a")
+    report = to_neo4j_csv(H, tmp_path / "b", delimiter="^")  # "|" would not do: citations use it
+    assert "--array-delimiter='^'" in report.command
+    row = next(r for r in read_csv(tmp_path / "b" / "nodes-State.csv") if r[0] == PRK)
+    assert row[2] == "DPRK^Korea; North"
+
+
+def test_neo4j_csv_of_a_folded_graph_types_the_weights(G, tmp_path: Path) -> None:
+    to_neo4j_csv(select(G, Filters(fold=True)), tmp_path)
+    rows = read_csv(tmp_path / "relationships-SHARED_EVENT.csv")
+    assert len(rows) == 2
+    header = rows[0]
+    assert header[:4] == [":START_ID", ":END_ID", ":TYPE", "id"]
+    assert "weight:long" in header and "via:string[]" in header and "validFrom:date" in header
+    assert rows[1][header.index("weight:long")] == "1"
+
+
+def test_write_checks_the_output_path(G, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder"):
+        write(G, "gexf", tmp_path)
+    with pytest.raises(UsageError, match="does not exist"):
+        write(G, "gexf", tmp_path / "missing" / "g.gexf")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="is a file"):
+        write(G, "csv", tmp_path / "file")
+
+
+def test_cli_export(cli, mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "g.gexf"
+    r = cli("export", "--format", "gexf", "-o", str(out), "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == f"Wrote {N_NODES} nodes and {N_RELS} relationships as gexf to {out}\n"
+    assert nx.read_gexf(out).number_of_nodes() == N_NODES  # Documents included by default
+    r = cli("export", "--format", "csv", "-o", str(tmp_path / "csv"), "--types", "-Document",
+            "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    assert "neo4j-admin database import full" in r.stdout
+    assert not (tmp_path / "csv" / "nodes-Document.csv").exists()
+    # -Type changes the export's default (everything), so Documents stay when People go.
+    r = cli("export", "--format", "csv", "-o", str(tmp_path / "csv2"), "--types", "-Person",
+            "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "csv2" / "nodes-Document.csv").exists()
+    assert not (tmp_path / "csv2" / "nodes-Person.csv").exists()
+    r = cli("export", "--format", "gexf", "-o", str(tmp_path), "--store", mini_template)
+    assert r.exit_code == 2 and "is a folder" in r.stderr

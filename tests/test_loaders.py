@@ -1,0 +1,427 @@
+"""Loaders: YAML and CSV files -> validated model objects (no store involved)."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import MINI, MINI_NODE_COUNTS, MINI_REL_COUNTS
+
+from relgraph.errors import InputError
+from relgraph.loaders import discover, parse_date, read_dataset
+from relgraph.model import Citation
+
+DOC = """\
+  - id: doc:test-brief
+    type: Document
+    name: Test brief
+    status: confirmed
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write a dedented file; a line ``@DOC`` stands for the test Document entry."""
+    path = folder / name
+    path.write_text(textwrap.dedent(text).replace("@DOC\n", DOC), "utf-8")
+    return path
+
+
+def problems(monkeypatch: pytest.MonkeyPatch, folder: Path, *names: str) -> list[str]:
+    """The messages for files in ``folder``, named relative to it."""
+    monkeypatch.chdir(folder)
+    with pytest.raises(InputError) as info:
+        read_dataset(list(names))
+    return [str(p) for p in info.value.problems]
+
+
+# -- the mini fixture ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mini():
+    return read_dataset([MINI])
+
+
+def test_mini_counts(mini) -> None:
+    assert mini.counts() == {**MINI_NODE_COUNTS, **MINI_REL_COUNTS}
+    assert mini.origins == [(MINI / "core.yaml").as_posix(), (MINI / "posts.csv").as_posix()]
+
+
+def test_mini_node_properties_are_typed(mini) -> None:
+    nodes = {n.id: n for n in mini.nodes}
+    putin = nodes["person:putin-vladimir"]
+    assert putin.type == "Person"
+    assert putin.origin == (MINI / "core.yaml").as_posix()
+    assert putin.line == 25
+    assert putin.props == {
+        "status": "confirmed",  # from `defaults`
+        "name": "Vladimir Putin",
+        "aliases": ["Putin"],
+        "born": date(1952, 10, 7),
+        "sources": ["doc:eai-2024-06-05 | para 3: 'Putin presented Kim Jong Un with an AURUS'"],
+        "sourceDocs": ["doc:eai-2024-06-05"],
+    }
+    summit = nodes["event:2023-09-13-vostochny-summit"].props
+    assert summit["date"] == date(2023, 9, 13) and summit["datePrecision"] == "day"
+    project = nodes["project:rajin-khasan-railway"].props
+    assert project["name"] == "Rajin–Khasan railway"
+    assert project["validFrom"] == date(2013, 9, 1)  # "2013-09": the first day of the month
+    assert "datePrecision" not in project  # only `date` records its precision
+    doc = nodes["doc:eai-2024-06-05"].props
+    assert doc["published"] == date(2024, 6, 5)
+    assert "sources" not in doc and "sourceDocs" not in doc  # Documents need no sources
+
+
+def test_mini_relationships(mini) -> None:
+    rels = {r.id: r for r in mini.relationships}
+    assert sorted(rels) == [
+        "HOLDS:person:putin-vladimir->position:rus-president@2000-05-07",
+        "HOLDS:person:putin-vladimir->position:rus-president@2012-05-07",
+        "PARTICIPATED_IN:person:kim-jong-un->event:2023-09-13-vostochny-summit",
+        "PARTICIPATED_IN:person:putin-vladimir->event:2023-09-13-vostochny-summit",
+        "PARTNER_IN:state:PRK->project:rajin-khasan-railway",
+        "PARTNER_IN:state:RUS->project:rajin-khasan-railway",
+        "POST_IN:position:rus-president->state:RUS",
+    ]
+    prk = rels["PARTNER_IN:state:PRK->project:rajin-khasan-railway"]
+    assert (prk.source, prk.target) == ("state:PRK", "project:rajin-khasan-railway")
+    assert prk.props["status"] == "reported"  # the entry's own status beats `defaults`
+    assert prk.props["role"] == "partner"
+    from_csv = rels["HOLDS:person:putin-vladimir->position:rus-president@2000-05-07"]
+    assert from_csv.origin == (MINI / "posts.csv").as_posix()
+    assert from_csv.line == 2
+    assert from_csv.props == {
+        "validFrom": date(2000, 5, 7),
+        "validTo": date(2008, 5, 7),
+        "status": "confirmed",
+        "sources": ["doc:eai-2024-06-05 | para 3"],
+        "sourceDocs": ["doc:eai-2024-06-05"],
+    }
+
+
+# -- dates -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "end", "expected"),
+    [
+        ("2023-09-13", False, (date(2023, 9, 13), "day")),
+        ("2023-09", False, (date(2023, 9, 1), "month")),
+        ("2023-09", True, (date(2023, 9, 30), "month")),
+        ("2024-02", True, (date(2024, 2, 29), "month")),
+        ("2023-02", True, (date(2023, 2, 28), "month")),
+        ("1961", False, (date(1961, 1, 1), "year")),
+        (1961, True, (date(1961, 12, 31), "year")),
+        (" 2000-05-07 ", False, (date(2000, 5, 7), "day")),
+    ],
+)
+def test_parse_date(value: object, end: bool, expected: tuple[date, str]) -> None:
+    assert parse_date(value, end=end) == expected
+
+
+@pytest.mark.parametrize("value", ["13 Sept 2023", "2023/09/13", "23-09-13", "", True, 2023.5, None])
+def test_parse_date_refuses_non_dates(value: object) -> None:
+    from relgraph.loaders.validate import _Bad
+
+    with pytest.raises(_Bad) as info:
+        parse_date(value)
+    assert info.value.message == "not a date"
+
+
+def test_partial_valid_to_covers_the_whole_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - id: person:x
+            type: Person
+            name: X
+            status: confirmed
+            sources: [doc:test-brief]
+            validFrom: 2019-04
+            validTo: 2019-04
+          - id: event:x
+            type: Event
+            name: X
+            status: reported
+            date: 2019-04
+            sources: [doc:test-brief]
+        """)
+    monkeypatch.chdir(tmp_path)
+    nodes = {n.id: n.props for n in read_dataset(["a.yaml"]).nodes}
+    assert nodes["person:x"]["validFrom"] == date(2019, 4, 1)
+    assert nodes["person:x"]["validTo"] == date(2019, 4, 30)
+    assert nodes["event:x"]["date"] == date(2019, 4, 1)
+    assert nodes["event:x"]["datePrecision"] == "month"
+
+
+# -- YAML specifics ----------------------------------------------------------------------
+def test_property_and_type_aliases_and_citation_mappings(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        defaults: {status: reported}
+        nodes:
+        @DOC
+          - id: state:MNG
+            type: Country
+            name: Mongolia
+            iso3: MNG
+            sources:
+              - {doc: doc:test-brief, loc: "p. 4"}
+              - doc:test-brief
+          - id: state:CHN
+            type: State
+            name: China
+            iso3: CHN
+            sources: ["doc:test-brief|p. 5"]
+        relationships:
+          - type: borders
+            from: state:MNG
+            to: state:CHN
+            length_km: 4630
+            valid_from: 1949
+            sources: ["doc:test-brief | p. 6"]
+        """)
+    monkeypatch.chdir(tmp_path)
+    ds = read_dataset(["a.yaml"])
+    nodes = {n.id: n for n in ds.nodes}
+    assert nodes["state:MNG"].type == "State"
+    assert nodes["state:MNG"].props["sources"] == ["doc:test-brief | p. 4", "doc:test-brief"]
+    assert nodes["state:MNG"].props["sourceDocs"] == ["doc:test-brief"]
+    assert nodes["state:CHN"].props["sources"] == ["doc:test-brief | p. 5"]  # normalized spacing
+    (rel,) = ds.relationships
+    assert rel.type == "BORDERS"
+    assert rel.id == "BORDERS:state:MNG->state:CHN@1949-01-01"
+    assert rel.props["lengthKm"] == 4630.0 and isinstance(rel.props["lengthKm"], float)
+    assert rel.props["status"] == "reported"
+
+
+def test_explicit_relationship_id_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - {id: state:MNG, type: State, name: Mongolia, iso3: MNG, status: confirmed,
+              sources: [doc:test-brief]}
+          - {id: state:CHN, type: State, name: China, iso3: CHN, status: confirmed,
+              sources: [doc:test-brief]}
+        relationships:
+          - {id: border-mng-chn, type: BORDERS, from: state:MNG, to: state:CHN, status: confirmed,
+              sources: [doc:test-brief]}
+        """)
+    monkeypatch.chdir(tmp_path)
+    assert [r.id for r in read_dataset(["a.yaml"]).relationships] == ["border-mng-chn"]
+
+
+def test_yaml_value_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - id: state:NOR
+            type: State
+            name: Norway
+            iso3: NOR
+            iso2: NO
+            status: confirmed
+            sources: doc:test-brief
+          - id: treaty:x
+            type: Treaty
+            name: X
+            mutualAssistance: perhaps
+            status: confirmed
+            sources: [doc:test-brief]
+            valid_from: 1961
+            validFrom: 1961
+          - id: place:x
+            type: Place
+            name: X
+            latitude: north
+            status: confirmed
+            sources: [[doc:test-brief]]
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        # YAML 1.1 reads an unquoted NO (Norway) as false.
+        "a.yaml:10: iso2 = False: must be text (fix: write plain text (quote it if it looks like a number, "
+        "a list, or yes/no/true/false))",
+        "a.yaml:12: sources = 'doc:test-brief': must be a list "
+        "(fix: write a list, e.g. [a, b] or one `- item` per line)",
+        "a.yaml:16: mutualAssistance = 'perhaps': not true or false (fix: write true or false)",
+        "a.yaml:20: validFrom = 1961: validFrom is given twice (as an alias) (fix: keep one of them)",
+        "a.yaml:24: latitude = 'north': not a number (fix: write a number, e.g. 17.5)",
+        "a.yaml:26: sources = [['doc:test-brief']]: a citation must be 'DOCUMENT-ID | LOCATOR' or "
+        "{doc: ..., loc: ...} (fix: write e.g. \"doc:eai-2024-06-05 | para 3\")",
+    ]
+
+
+def test_yaml_structure_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "list.yaml", "- id: state:RUS\n")
+    write(tmp_path, "keys.yaml", """\
+        defaults: [status]
+        node:
+          - id: state:RUS
+        relationships: {type: HOLDS}
+        nodes:
+          - just a string
+          - id: state:RUS
+            type: State
+            from: state:PRK
+        """)
+    assert problems(monkeypatch, tmp_path, "list.yaml", "keys.yaml") == [
+        "list.yaml:1: top level is a list, not a mapping "
+        "(fix: start the file with `nodes:` and/or `relationships:`)",
+        "keys.yaml:2: node: unknown top-level key (fix: use only defaults, nodes, relationships)",
+        "keys.yaml:1: defaults: `defaults` must be a mapping (fix: write `defaults: {status: confirmed}`)",
+        "keys.yaml:5: nodes[0] = 'just a string': entry is not a mapping "
+        "(fix: write each entry as `- key: value` lines)",
+        "keys.yaml:4: relationships: `relationships` must be a list "
+        "(fix: write each entry as `- ...` under `relationships:`)",
+        "keys.yaml:7: missing required property `status` "
+        "(fix: add `status:` (one of confirmed, reported, alleged, denied, planned))",
+        "keys.yaml:7: missing required property `sources` "
+        '(fix: add `sources:` with at least one "DOCUMENT-ID | LOCATOR")',
+        "keys.yaml:7: missing required property `name` (fix: add `name:`)",
+        "keys.yaml:7: missing required property `iso3` (fix: add `iso3:`)",
+        "keys.yaml:9: from = 'state:PRK': a node has no `from` "
+        "(fix: nodes are linked by entries under `relationships:`)",
+    ]
+
+
+def test_missing_type_id_from_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - name: No type
+          - type: Person
+            name: No id
+            status: confirmed
+            sources: [doc:test-brief]
+        relationships:
+          - type: HOLDS
+            status: confirmed
+            sources: [doc:test-brief]
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:6: missing `type` (fix: add `type:` with a node type (e.g. Person) or a relationship type "
+        "(e.g. HOLDS))",
+        "a.yaml:7: missing `id` (fix: add `id: person:SOME-SLUG`)",
+        "a.yaml:12: missing `from` (fix: add `from:` with a node id)",
+        "a.yaml:12: missing `to` (fix: add `to:` with a node id)",
+    ]
+
+
+def test_a_citation_must_name_a_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - id: state:MNG
+            type: State
+            name: Mongolia
+            iso3: MNG
+            status: confirmed
+            sources: ["state:MNG | itself"]
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:11: sources = 'state:MNG | itself': cites unknown document 'state:MNG' "
+        "(fix: cite a Document id (add the Document under `nodes:`))",
+    ]
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes("\ufeffnodes:\n".encode() + DOC.replace("Test brief", "Тестовая справка").encode())
+    monkeypatch.chdir(tmp_path)
+    (node,) = read_dataset(["bom.yaml"]).nodes
+    assert node.props["name"] == "Тестовая справка"
+
+
+# -- CSV specifics ---------------------------------------------------------------------
+def test_csv_type_from_file_name_and_list_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "docs.yaml", "nodes:\n" + DOC)
+    write(tmp_path, "person.csv", """\
+        id,name,aliases,born,status,sources
+        person:choe,Choe Son Hui,Choe Sŏn-hŭi; Choe Sun Hui ;,1964,confirmed,doc:test-brief|2;doc:test-brief|3
+        """)
+    write(tmp_path, "Position.csv", """\
+        id,name,status,sources
+        position:dprk-fm,Minister of Foreign Affairs of the DPRK,confirmed,doc:test-brief
+        """)
+    write(tmp_path, "holds.csv", """\
+        from,to,validFrom,status,sources
+
+        person:choe,position:dprk-fm,2024-01,confirmed,"doc:test-brief | p. 4, para 2"
+        """)
+    monkeypatch.chdir(tmp_path)
+    ds = read_dataset(["docs.yaml", "person.csv", "Position.csv", "holds.csv"])
+    nodes = {n.id: n for n in ds.nodes}
+    choe = nodes["person:choe"]
+    assert choe.type == "Person" and choe.line == 2
+    assert choe.props["aliases"] == ["Choe Sŏn-hŭi", "Choe Sun Hui"]
+    assert choe.props["sources"] == ["doc:test-brief | 2", "doc:test-brief | 3"]
+    assert choe.props["born"] == date(1964, 1, 1)
+    assert choe.props["sourceDocs"] == ["doc:test-brief"]
+    assert nodes["position:dprk-fm"].type == "Position"
+    (rel,) = ds.relationships
+    assert rel.type == "HOLDS" and rel.line == 3  # the blank line 2 is skipped but counted
+    assert rel.id == "HOLDS:person:choe->position:dprk-fm@2024-01-01"
+    assert rel.props["sources"] == ["doc:test-brief | p. 4, para 2"]
+
+
+def test_csv_cells_are_coerced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "docs.yaml", "nodes:\n" + DOC)
+    write(tmp_path, "nodes.csv", """\
+        type,id,name,iso3,kind,mutualAssistance,provisions,status,sources
+        State,state:RUS,Russia,RUS,,,,confirmed,doc:test-brief
+        State,state:PRK,DPRK,PRK,,,,confirmed,doc:test-brief
+        Treaty,treaty:2024-cssp,CSP Treaty,,bilateral,yes,mutual assistance; trade,confirmed,doc:test-brief
+        Treaty,treaty:x,X,,bilateral,maybe,,confirmed,doc:test-brief
+        """)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_dataset(["docs.yaml", "nodes.csv"])
+    assert [str(p) for p in info.value.problems] == [
+        "nodes.csv:5: mutualAssistance = 'maybe': not true or false (fix: write true or false)",
+    ]
+    (tmp_path / "nodes.csv").write_text(
+        "\n".join((tmp_path / "nodes.csv").read_text().splitlines()[:4]) + "\n", "utf-8")
+    treaty = next(n for n in read_dataset(["docs.yaml", "nodes.csv"]).nodes if n.id == "treaty:2024-cssp")
+    assert treaty.props["mutualAssistance"] is True
+    assert treaty.props["provisions"] == ["mutual assistance", "trade"]
+    assert treaty.props["kind"] == "bilateral"
+
+
+def test_csv_header_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "dupes.csv", "type,id,name,name\n")
+    write(tmp_path, "blank.csv", "type,,name\n")
+    write(tmp_path, "empty.csv", "\n\n")
+    write(tmp_path, "quotes.csv", 'type,id,name\nState,state:RUS,"Russia\n')
+    assert problems(monkeypatch, tmp_path, "dupes.csv", "blank.csv", "empty.csv", "quotes.csv") == [
+        "dupes.csv:1: header has duplicate columns name (fix: give every column one unique name)",
+        "blank.csv:1: header has an empty column name (fix: give every column one unique name)",
+        "empty.csv: file is empty (fix: add a header row and data rows, or remove the file)",
+        "quotes.csv:2: CSV error: unexpected end of data (fix: check the quotes on this line)",
+    ]
+
+
+# -- finding files -----------------------------------------------------------------------
+def test_discover_expands_folders_sorted_and_dedupes(tmp_path: Path) -> None:
+    for name in ("b.yaml", "a.csv", "sub/c.yml", "notes.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    found = discover([tmp_path, tmp_path / "b.yaml"])
+    assert found == [tmp_path / "a.csv", tmp_path / "b.yaml", tmp_path / "sub" / "c.yml"]
+
+
+def test_discover_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty-folder").mkdir()
+    (tmp_path / "data.json").write_text("{}", "utf-8")
+    with pytest.raises(InputError) as info:
+        discover(["empty-folder", "data.json", "missing.yaml"])
+    assert [str(p) for p in info.value.problems] == [
+        "empty-folder: folder has no .yaml, .yml or .csv files (fix: point at a folder of data files)",
+        "data.json: unsupported file type '.json' (fix: give .yaml, .yml or .csv files)",
+        "missing.yaml: no such file or folder (fix: check the path)",
+    ]
+
+
+def test_citation_round_trip() -> None:
+    c = Citation.parse("doc:x |  p. 3 | second bar ")
+    assert (c.doc, c.locator) == ("doc:x", "p. 3 | second bar")
+    assert str(Citation.parse(str(c))) == str(c)
+    assert str(Citation("doc:x")) == "doc:x"

@@ -1,0 +1,371 @@
+"""HTML views without a browser: the data the page draws, its safety, the file, the CLI.
+
+What the page does with the data in a real browser is in test_views_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import FIXTURES, MINI_NODE_COUNTS, MINI_REL_COUNTS
+
+from relgraph.analytics.project import Filters, read_store, select
+from relgraph.errors import NotFoundError, UsageError
+from relgraph.style import load_style, style_for
+from relgraph.views import referenced, render, view
+from relgraph.views.html import json_for_html, render_html, view_data
+from relgraph.views.layout import spring
+
+HOSTILE = FIXTURES / "hostile"
+PUTIN, KIM, SUMMIT = "person:putin-vladimir", "person:kim-jong-un", "event:2023-09-13-vostochny-summit"
+PRES, RUS, PRK = "position:rus-president", "state:RUS", "state:PRK"
+HOLDS_1 = "HOLDS:person:putin-vladimir->position:rus-president@2000-05-07"
+HOLDS_2 = "HOLDS:person:putin-vladimir->position:rus-president@2012-05-07"
+EVIL = "</script><script>window.__pwned = 1</script><img src=x onerror=alert(1)> \" ' \\ \u2028 & {{DATA}}"
+
+
+def parallel_graph() -> nx.MultiDiGraph:
+    """Two states with three relationships between them (two one way, one back) and a third state."""
+    G = nx.MultiDiGraph()
+    for n in ("state:A", "state:B", "state:C"):
+        G.add_node(n, type="State", name=n[-1], status="confirmed", sources=["doc:x | p. 1"])
+    G.add_edge("state:A", "state:B", key="r1", type="BORDERS", status="confirmed")
+    G.add_edge("state:A", "state:B", key="r2", type="PARTNERSHIP", status="alleged",
+               validFrom=date(2000, 1, 1), validTo=date(2010, 1, 1))
+    G.add_edge("state:B", "state:A", key="r3", type="DIPLOMATIC_RELATIONS", status="planned")
+    G.add_edge("state:B", "state:C", key="r4", type="BORDERS", status="confirmed")
+    return G
+
+
+# -- the data the page draws ------------------------------------------------------------
+
+def test_every_node_and_relationship_is_drawn_once_with_its_own_id() -> None:
+    d = view_data(parallel_graph())
+    assert sorted(n["id"] for n in d["nodes"]) == ["state:A", "state:B", "state:C"]
+    assert sorted(e["id"] for e in d["edges"]) == ["r1", "r2", "r3", "r4"]
+    ends = {e["id"]: (e["from"], e["to"], e["type"]) for e in d["edges"]}
+    assert ends["r3"] == ("state:B", "state:A", "DIPLOMATIC_RELATIONS")
+
+
+def test_parallel_relationships_are_drawn_apart() -> None:
+    d = view_data(parallel_graph())
+    curve = {e["id"]: e["curve"] for e in d["edges"]}
+    assert curve["r4"] == 0  # alone between B and C: straight
+    # Three between A and B: one straight, two bent to opposite sides. r3 runs B->A, so the
+    # page bends it relative to its own direction: the same sign as r2 would be the same side.
+    assert curve["r1"] == 0
+    assert curve["r2"] != 0 and curve["r3"] != 0
+    assert curve["r2"] == curve["r3"]  # opposite directions, same sign: opposite sides
+    G = parallel_graph()
+    G.add_edge("state:A", "state:B", key="r5", type="BORDERS", status="confirmed")
+    curves = [e["curve"] for e in view_data(G)["edges"] if e["id"] != "r4"]
+    sides = [c if e["from"] == "state:A" else -c
+             for c, e in zip(curves, [e for e in view_data(G)["edges"] if e["id"] != "r4"], strict=True)]
+    assert len(set(sides)) == 4  # four relationships, four different curves
+
+
+def test_styles_come_from_style_yaml() -> None:
+    G = parallel_graph()
+    G.add_node("person:p", type="Person", name="P", status="reported")
+    G.add_node("x:1", type="Unknown", name="?", status="confirmed")
+    d = view_data(G)
+    types = {t["name"]: t for t in d["types"]}
+    for t in ("State", "Person"):
+        assert {k: types[t][k] for k in ("color", "shape", "size")} == {
+            k: style_for(t)[k] for k in ("color", "shape", "size")}
+    assert types["Unknown"]["color"] == load_style()["default_node"]["color"]
+    assert types["State"]["count"] == 3
+    lines = {s["name"]: s["line"] for s in d["statuses"]}
+    assert lines == load_style()["status"]
+    counts = {s["name"]: s["count"] for s in d["statuses"]}
+    assert (counts["confirmed"], counts["alleged"], counts["planned"], counts["reported"]) == (6, 1, 1, 1)
+    assert d["edgeColor"] == load_style()["relationship"]["color"]
+
+
+def test_dates_and_time_span_follow_the_analyses() -> None:
+    G = parallel_graph()
+    G.add_node("event:e", type="Event", name="E", status="confirmed", date=date(2023, 9, 13),
+               validFrom=date(2024, 1, 1))
+    d = view_data(G)
+    node = {n["id"]: n for n in d["nodes"]}
+    edge = {e["id"]: e for e in d["edges"]}
+    assert (node["event:e"]["start"], node["event:e"]["end"]) == ("2024-01-01", None)  # the later start
+    assert (edge["r2"]["start"], edge["r2"]["end"]) == ("2000-01-01", "2010-01-01")
+    assert (node["state:A"]["start"], node["state:A"]["end"]) == (None, None)
+    assert (d["meta"]["dateMin"], d["meta"]["dateMax"]) == ("2000-01-01", "2024-01-01")
+    assert node["event:e"]["props"]["date"] == "2023-09-13"
+
+
+def test_sizes_follow_the_scores() -> None:
+    d = view_data(parallel_graph(), scores={"state:A": 1.0, "state:B": 2.0, "state:C": 0.0}, measure="degree")
+    size = {n["id"]: n["size"] for n in d["nodes"]}
+    assert size["state:B"] > size["state:A"] > size["state:C"]
+    assert d["meta"]["measure"] == "degree"
+    unscored = view_data(parallel_graph())
+    assert {n["size"] for n in unscored["nodes"]} == {style_for("State")["size"]}
+
+
+def test_cited_documents_are_described() -> None:
+    docs = {"doc:x": {"type": "Document", "name": "A report", "publisher": "EAI", "url": "https://e.org/r",
+                      "published": date(2024, 6, 5), "origin": "secret/path.yaml"},
+            "doc:unused": {"type": "Document", "name": "Not cited"}}
+    d = view_data(parallel_graph(), documents=docs)
+    assert d["documents"] == {"doc:x": {"name": "A report", "publisher": "EAI", "url": "https://e.org/r",
+                                        "published": "2024-06-05"}}
+
+
+def test_layout_is_seeded_and_spreads_the_nodes() -> None:
+    edges = [(i, (i + 1) % 30) for i in range(30)] + [(0, 15)]
+    a, b = spring(30, edges, seed=3), spring(30, edges, seed=3)
+    assert (a == b).all()
+    assert not (spring(30, edges, seed=4) == a).all()
+    assert abs(a).max() == pytest.approx(1.0)
+    points = {(round(x, 3), round(y, 3)) for x, y in a.tolist()}
+    assert len(points) == 30  # no two nodes on the same spot
+    # Linked nodes end up nearer each other than the average pair.
+    import numpy as np
+
+    d = np.linalg.norm(a[:, None] - a[None, :], axis=-1)
+    assert np.mean([d[i, j] for i, j in edges]) < d[np.triu_indices(30, 1)].mean() / 2
+
+
+def test_layout_of_tiny_graphs() -> None:
+    assert spring(0, []).shape == (0, 2)
+    assert spring(1, []).tolist() == [[0.0, 0.0]]
+    assert view_data(nx.MultiDiGraph())["nodes"] == []
+
+
+# -- safety and self-containment ----------------------------------------------------------
+
+def test_json_for_html_cannot_close_the_script_element() -> None:
+    text = json_for_html({"name": EVIL})
+    assert not re.search(r"[<>&\u2028\u2029]", text)
+    assert json.loads(text) == {"name": EVIL}
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.add_node("state:A", type="State", name=EVIL, aliases=[EVIL], status="confirmed",
+               description=EVIL, sources=[f"doc:x | {EVIL}"])
+    G.add_node(EVIL, type=EVIL, name="B", status=EVIL)
+    G.add_edge("state:A", EVIL, key=EVIL, type=EVIL, status="confirmed", note=EVIL)
+    return G
+
+
+class Elements(HTMLParser):
+    """The elements of a page as an HTML parser sees them (script content is text, as in browsers)."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: dict[str, list[str]] = {}
+        self._open: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._open:
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.text.setdefault(self._open[-1], []).append(data)
+
+    def named(self, tag: str) -> list[dict[str, str | None]]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def test_hostile_data_stays_inside_the_json_block() -> None:
+    page = render(hostile_graph(), title=EVIL, subtitle=EVIL, documents={"doc:x": {"name": EVIL}})
+    html = Elements(page)
+    # Exactly the page's own three script elements: the data, vis-network, ours.
+    assert [a.get("type") for a in html.named("script")] == ["application/json", None, None]
+    assert not html.named("img") and not html.named("iframe")
+    assert html.text["title"] == [EVIL]
+    data = json.loads(html.text["script"][0])
+    assert data["nodes"][0]["name"] == EVIL and data["nodes"][0]["props"]["description"] == EVIL
+    assert data["documents"]["doc:x"]["name"] == EVIL
+    assert data["edges"][0]["id"] == EVIL
+    # The template's placeholders are filled once: the {{DATA}} in the data stays as written.
+    assert not re.search(r"\{\{(CSP|TITLE|VIS_CSS|CSS|VIS_JS|JS)\}\}", page)
+
+
+def test_page_references_nothing_outside_itself() -> None:
+    page = render(parallel_graph())
+    html = Elements(page)
+    assert {t for t, _ in html.tags} <= {
+        "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "p", "label", "input",
+        "ul", "main", "aside", "section", "h2", "output", "span", "button", "script"}
+    assert not [a for _t, a in html.tags if "src" in a or "href" in a]
+    assert "sourceMappingURL" not in page
+    # The CSP lets only the page's own scripts run (by hash) and allows no connection at all.
+    csp = next(a["content"] for a in html.named("meta") if a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "connect-src" not in csp and "unsafe-eval" not in csp
+    hashes = set(re.findall(r"'sha256-([^']+)'", csp))
+    scripts = html.text["script"]
+    ran = {base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts[1:]}
+    assert len(scripts) == 3 and hashes == ran
+
+
+def test_render_html_uses_the_vis_network_shipped_in_pyvis() -> None:
+    from importlib import resources
+
+    page = render_html(view_data(parallel_graph()))
+    vis = resources.files("pyvis").joinpath("lib", "vis-9.1.2", "vis-network.min.js").read_text("utf-8")
+    code, source_map = vis.rsplit("\n", 1)
+    assert source_map.startswith("//# sourceMappingURL=")
+    assert len(code) > 400_000 and code in page
+
+
+# -- the library function -----------------------------------------------------------------
+
+def node_ids(page_path: Path) -> set[str]:
+    data = page_data(page_path)
+    return {n["id"] for n in data["nodes"]}
+
+
+def page_data(page_path: Path) -> dict:
+    page = page_path.read_text("utf-8")
+    block = re.search(r'<script type="application/json" id="relgraph-data">(.*?)</script>', page, re.S)
+    return json.loads(block.group(1))
+
+
+def test_view_of_the_whole_store(mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "mini.html"
+    report = view(out, store=mini_template)
+    G = select(read_store(mini_template))
+    assert (report.nodes, report.relationships) == (sum(MINI_NODE_COUNTS.values()) - 1,
+                                                    sum(MINI_REL_COUNTS.values()))
+    data = page_data(out)
+    assert {n["id"] for n in data["nodes"]} == set(G)
+    assert {e["id"] for e in data["edges"]} == {k for _u, _v, k in G.edges(keys=True)}
+    assert "doc:eai-2024-06-05" in data["documents"]  # cited, so described, though not drawn
+    assert data["documents"]["doc:eai-2024-06-05"]["publisher"] == "East Asia Institute"
+    assert report.bytes == out.stat().st_size
+    assert out.stat().st_mode & 0o044 == 0o044  # readable by others: a file to share
+    # Sized by degree from the analytics: Putin (summit, post) outranks Kim (summit).
+    size = {n["id"]: n["size"] for n in data["nodes"]}
+    assert size[PUTIN] > size[KIM]
+
+
+def test_view_with_filters(mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "v.html"
+    view(out, store=mini_template, filters=Filters.parse(as_of="2010-01-01", statuses="confirmed"))
+    H = select(read_store(mini_template), Filters.parse(as_of="2010-01-01", statuses="confirmed"))
+    data = page_data(out)
+    assert {n["id"] for n in data["nodes"]} == set(H)
+    assert {e["id"] for e in data["edges"]} == {k for _u, _v, k in H.edges(keys=True)}
+    assert SUMMIT not in set(H)
+    assert "filters: --as-of 2010-01-01 --status confirmed" in data["meta"]["subtitle"]
+
+
+def test_view_focus_and_depth(mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "f.html"
+    view(out, store=mini_template, focus="Kim Jong-un")
+    assert node_ids(out) == {KIM, SUMMIT}
+    view(out, store=mini_template, focus="Kim Jong-un", depth=2)
+    assert node_ids(out) == {KIM, SUMMIT, PUTIN}
+    assert "Kim Jong Un and its neighbourhood (2 hops)" in page_data(out)["meta"]["title"]
+    with pytest.raises(NotFoundError):
+        view(out, store=mini_template, focus="Nobody at all")
+    with pytest.raises(UsageError, match="not in the graph under these filters"):
+        view(out, store=mini_template, focus="Vostochny", filters=Filters.parse(as_of="2020-01-01"))
+
+
+def test_view_of_a_stored_query(mini_template: str, tmp_path: Path) -> None:
+    from relgraph.queries import run_query
+
+    out = tmp_path / "q.html"
+    view(out, store=mini_template, query="neighbors", params={"node": "Vladimir Putin", "hops": "1"})
+    rows = run_query("neighbors", {"node": "Vladimir Putin", "hops": "1"}, store=mini_template).rows
+    assert rows  # the test means nothing if the query finds nothing
+    expected = {PUTIN} | {v for row in rows for v in row if isinstance(v, str) and ":" in v and " " not in v}
+    assert node_ids(out) == expected == {PUTIN, SUMMIT, PRES}
+    # Both of Putin's terms in the post are drawn: the relationships among the nodes.
+    assert {e["id"] for e in page_data(out)["edges"]} >= {HOLDS_1, HOLDS_2}
+
+
+def test_referenced_finds_ids_in_cells_lists_and_maps() -> None:
+    nodes, rels = referenced([[KIM, 1, None], [[PUTIN, "x"], {"id": SUMMIT}], [{"name": KIM}], ["r9"]],
+                             {KIM, PUTIN, SUMMIT, PRK}, {"r9": (KIM, SUMMIT)})
+    assert (nodes, rels) == ({KIM, PUTIN, SUMMIT}, {"r9"})
+
+
+def test_view_refuses_what_it_cannot_do(mini_template: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        view(tmp_path / "no" / "such" / "v.html", store=mini_template)
+    with pytest.raises(UsageError, match="is a folder"):
+        view(tmp_path, store=mini_template)
+    with pytest.raises(UsageError, match="unknown measure"):
+        view(tmp_path / "v.html", store=mini_template, size_by="fame")
+    with pytest.raises(UsageError, match="nothing to draw"):
+        view(tmp_path / "v.html", store=mini_template, filters=Filters.parse(types="Sanction"))
+    assert not (tmp_path / "v.html").exists()
+
+
+# -- the CLI ------------------------------------------------------------------------------
+
+def test_cli_view(cli, mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "mini.html"
+    r = cli("view", "--store", mini_template, "-o", str(out), "--size-by", "betweenness")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith(f"Wrote {out} (7 nodes, 7 relationships,")
+    assert page_data(out)["meta"]["measure"] == "betweenness"
+    r = cli("view", "--store", mini_template, "-o", str(out), "--size-by", "type", "--types", "Person",
+            "--title", "People")
+    assert r.exit_code == 0, r.stderr
+    data = page_data(out)
+    assert {n["type"] for n in data["nodes"]} == {"Person"} and data["meta"]["title"] == "People"
+    assert {n["size"] for n in data["nodes"]} == {style_for("Person")["size"]}
+
+
+def test_cli_view_errors(cli, mini_template: str, tmp_path: Path) -> None:
+    out = str(tmp_path / "v.html")
+    r = cli("view", "--store", mini_template, "-o", out, "-p", "node=x")
+    assert (r.exit_code, r.stderr.strip()) == (2, "error: -p needs --query NAME")
+    r = cli("view", "--store", mini_template, "-o", out, "--query", "neighbors", "-p", "node")
+    assert r.exit_code == 2 and "write -p NAME=VALUE" in r.stderr
+    r = cli("view", "--store", mini_template, "-o", out, "--focus", "Kim Jong Unn")
+    assert r.exit_code == 1 and "no node named 'Kim Jong Unn'" in r.stderr
+    r = cli("view", "--store", str(tmp_path / "none.db"), "-o", out)
+    assert r.exit_code == 1 and "run `relgraph load` first" in r.stderr
+    r = cli("view", "--store", mini_template)
+    assert r.exit_code == 2 and "--output" in r.stderr
+    assert not Path(out).exists()
+
+
+def test_cli_view_open(cli, mini_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    out = tmp_path / "v.html"
+    r = cli("view", "--store", mini_template, "-o", str(out), "--open")
+    assert r.exit_code == 0, r.stderr
+    assert opened == [out.resolve().as_uri()]
+
+
+def test_hostile_fixture_loads_and_renders(tmp_path: Path) -> None:
+    from relgraph import api
+
+    store = str(tmp_path / "h.db")
+    api.load([HOSTILE], store=store)
+    out = tmp_path / "h.html"
+    view(out, store=store)
+    data = page_data(out)
+    names = {n["name"] for n in data["nodes"]}
+    assert "</script><script>window.__pwned = 'name'</script>" in names
+    page = out.read_text("utf-8")
+    assert len(re.findall(r"</script", page, re.I)) == 3
+    assert "window.__pwned" not in page.split('id="relgraph-data">', 1)[0]
