@@ -61,8 +61,9 @@ def un_sanctions(file: str, regime: str, regime_node: str | None, store: str | N
     Every designated individual and entity of the regime becomes a Person or
     Organization (aliases, nationality, dates of birth, documents, addresses)
     designated under the regime with its reference number, listing date and
-    the list's comments. Designees matching one existing node by name or
-    alias are linked to it; ambiguous matches are listed, never merged.
+    the list's comments. A designee matching one existing node by name or
+    alias (an individual also by birth year) is linked to it; other matches
+    are listed as warnings, never merged.
     Importing a newer list updates entries and ends (validTo) the
     designations of entries it no longer holds.
     """

@@ -68,15 +68,17 @@ def _param_hint(p: Any) -> str:
 
 @query.command("show")
 @click.argument("name")
+@click.option("--dialect", type=click.Choice(["ladybug", "neo4j"]), default=None,
+              help="Show the Cypher for this engine (default: the store's); neo4j for Neo4j Browser.")
 @store_option
 @queries_option
 @handle_errors
-def show_cmd(name: str, store: str | None, queries_dirs: tuple[str, ...]) -> None:
+def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tuple[str, ...]) -> None:
     """Show a query: what it answers, its parameters, and the Cypher it runs on the store."""
     from relgraph.formats import clean_text
     from relgraph.queries import describe
 
-    view = describe(name, store=store, extra=_extra(queries_dirs))
+    view = describe(name, store=store, dialect=dialect, extra=_extra(queries_dirs))
     q = view.query
     out = [f"{q.name}: {q.description}", f"  ({q.file}:{q.line}; {q.mode} query)", ""]
     if q.doc:

@@ -76,8 +76,9 @@ def import_un_sanctions(path: str | Path, *, regime: str = "DPRK", store: str | 
                         regime_node: str | None = None) -> UNImportReport:
     """Import one regime's entries of the UN Security Council consolidated list (XML).
 
-    Designees that match one existing node (by name or alias) are linked to
-    it; ambiguous matches are reported and get their own node. Entries that
+    Designees that match one existing node (by name or alias; individuals
+    also by birth year) are linked to it; other matches are reported and get
+    their own node. Entries that
     an earlier import of this regime held and this list does not keep their
     node; their designation ends (``validTo``) on this list's date.
     """

@@ -115,11 +115,13 @@ class QueryView:
     cypher: str
 
 
-def describe(name: str, *, store: str | None = None,
+def describe(name: str, *, store: str | None = None, dialect: str | None = None,
              extra: Iterable[str | Path] | None = None) -> QueryView:
-    """A query and the Cypher it runs on the store at ``store``."""
+    """A query and the Cypher it runs on the store at ``store`` (or in ``dialect``)."""
     q = find_query(name, extra)
-    dialect = dialect_for(store)
+    if dialect is not None and dialect not in DIALECTS:
+        raise UsageError(f"unknown dialect {dialect!r}; use one of: {', '.join(DIALECTS)}")
+    dialect = dialect or dialect_for(store)
     return QueryView(q, dialect, q.body(dialect))
 
 

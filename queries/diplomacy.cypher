@@ -26,10 +26,10 @@ WHERE e.kind IN ['visit', 'summit'] AND (v.role STARTS WITH 'visit' OR v.role CO
        OR EXISTS { MATCH (e)-[:HELD_AT]->(:Place)-[:LOCATED_IN*1..6]->(x) WHERE x.id = $destination })
 WITH p, v, e, coalesce(e.date, e.validFrom) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
-OPTIONAL MATCH (p)-[h:HOLDS]->(post:Position)
+OPTIONAL MATCH (p)-[h:HOLDS]->(pos:Position)
 WHERE (h.validFrom IS NULL OR h.validFrom <= day) AND (h.validTo IS NULL OR h.validTo >= day)
-OPTIONAL MATCH (post)-[:POST_IN|PART_OF*1..4]->(postState:State)
-WITH p, v, e, day, coalesce(collect(DISTINCT post.name), []) AS posts,
+OPTIONAL MATCH (pos)-[:POST_IN|PART_OF*1..4]->(postState:State)
+WITH p, v, e, day, coalesce(collect(DISTINCT pos.name), []) AS posts,
      coalesce(collect(DISTINCT postState.name), []) AS postStates,
      coalesce(collect(DISTINCT postState.id), []) AS postStateIds
 OPTIONAL MATCH (p)-[:CITIZEN_OF]->(citizenship:State)
@@ -40,11 +40,11 @@ WITH p, v, e, day, posts,
      CASE WHEN size(postStates) > 0 THEN postStates ELSE citizenships END AS homes,
      CASE WHEN size(postStateIds) > 0 THEN postStateIds ELSE citizenshipIds END AS homeIds
 WHERE $home IS NULL OR $home IN homeIds
-OPTIONAL MATCH (e)-[:HELD_AT]->(place)
-WITH p, v, e, day, posts, homes, coalesce(collect(DISTINCT place.name), []) AS places
-OPTIONAL MATCH (e)-[:HELD_AT|LOCATED_IN*1..7]->(destination:State)
+OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
+WITH p, v, e, day, posts, homes, coalesce(collect(DISTINCT venue.name), []) AS places
+OPTIONAL MATCH (e)-[:HELD_AT|LOCATED_IN*1..7]->(dest:State)
 RETURN day AS date, e.datePrecision AS precision, p.name AS visitor, posts AS post, homes AS `from`,
-       places AS `to`, coalesce(collect(DISTINCT destination.name), []) AS destination,
+       places AS `to`, coalesce(collect(DISTINCT dest.name), []) AS destination,
        e.name AS event, v.role AS role, e.status AS status, e.sources AS sources
 ORDER BY date, visitor
 
@@ -61,10 +61,10 @@ MATCH (a:Person)-[ra:PARTICIPATED_IN]->(e:Event)<-[rb:PARTICIPATED_IN]-(b:Person
 WHERE a.id = $a AND b.id <> a.id AND ($b IS NULL OR b.id = $b)
 WITH a, ra, e, b, rb, coalesce(e.date, e.validFrom) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
-OPTIONAL MATCH (e)-[:HELD_AT]->(place)
+OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
 RETURN day AS date, e.datePrecision AS precision, e.name AS event, e.kind AS kind,
        a.name AS person, ra.role AS role, b.name AS met, rb.role AS metRole,
-       coalesce(collect(DISTINCT place.name), []) AS place, e.status AS status, e.sources AS sources
+       coalesce(collect(DISTINCT venue.name), []) AS place, e.status AS status, e.sources AS sources
 ORDER BY date, met
 
 // name: officials
@@ -75,11 +75,11 @@ ORDER BY date, met
 // param: state node? -- only posts in this state or organization (default: all)
 // param: day date = today -- the day (YYYY-MM-DD, or today)
 // mode: read
-MATCH (p:Person)-[h:HOLDS]->(post:Position)-[:POST_IN]->(body)
+MATCH (p:Person)-[h:HOLDS]->(pos:Position)-[:POST_IN]->(body)
 WHERE (h.validFrom IS NULL OR h.validFrom <= $day) AND (h.validTo IS NULL OR h.validTo >= $day)
   AND ($state IS NULL OR body.id = $state
        OR EXISTS { MATCH (body)-[:PART_OF*1..3]->(x) WHERE x.id = $state })
-OPTIONAL MATCH (post)-[:POST_IN|PART_OF*1..4]->(s:State)
-RETURN coalesce(collect(DISTINCT s.name), []) AS state, post.name AS post, post.rank AS rank, p.name AS person,
+OPTIONAL MATCH (pos)-[:POST_IN|PART_OF*1..4]->(s:State)
+RETURN coalesce(collect(DISTINCT s.name), []) AS state, pos.name AS post, pos.rank AS rank, p.name AS person,
        body.name AS postIn, h.validFrom AS since, h.validTo AS until, h.status AS status, h.sources AS sources
 ORDER BY postIn, post, since

@@ -24,8 +24,8 @@ WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
        OR EXISTS { MATCH (e)-[:ABOUT]->(x) WHERE x.id = $party })
 OPTIONAL MATCH (who)-[pi:PARTICIPATED_IN]->(e)
 WITH e, day, coalesce(collect(DISTINCT who.name + ' (' + coalesce(pi.role, 'participant') + ')'), []) AS participants
-OPTIONAL MATCH (e)-[:HELD_AT]->(place)
-WITH e, day, participants, coalesce(collect(DISTINCT place.name), []) AS places
+OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
+WITH e, day, participants, coalesce(collect(DISTINCT venue.name), []) AS places
 RETURN day AS date, e.datePrecision AS precision, e.name AS event, e.kind AS kind,
        e.status AS status, participants, places AS place, e.sources AS sources
 ORDER BY date, event

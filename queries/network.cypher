@@ -12,10 +12,10 @@
 // or validity overlaps that period count (undated ones always do): an event
 // of 2023 is not a neighbour "up to 2003".
 // param: node node -- the centre (id, name or alias)
-// param: hops int = 1 -- how many steps out (1 to 3)
+// param: hops int(1..3) = 1 -- how many steps out
 // param: types reltype[]? -- relationship types to follow (default: all)
-// param: from date? -- ignore relationships that ended or happened before this day
-// param: to enddate? -- ignore relationships that began or happened after this day
+// param: from date? -- ignore relationships and nodes that ended or happened before this day
+// param: to enddate? -- ignore relationships and nodes that began or happened after this day
 // mode: read
 // dialect: ladybug
 MATCH (a) WHERE a.id = $node
@@ -34,17 +34,17 @@ RETURN hops, b.name AS name, label(b) AS type, b.id AS id, via, statuses[hops] A
 ORDER BY hops, type, name
 // dialect: neo4j
 MATCH (a) WHERE a.id = $node
-MATCH p = (a)-[*1..3]-(b)
-WHERE length(p) <= $hops AND b.id <> a.id
-  AND all(r IN relationships(p) WHERE type(r) IN $types
+MATCH (b) WHERE b.id <> a.id
+MATCH p = shortestPath((a)-[*1..3]-(b))
+WHERE all(r IN relationships(p) WHERE type(r) IN $types
       AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
       AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from))
-  AND all(x IN nodes(p)[1..] WHERE
-      ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
-      AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from))
-WITH b, p ORDER BY length(p)
-WITH b, collect(p)[0] AS p
-WITH b, p, length(p) AS hops, relationships(p)[length(p) - 1] AS last
+  AND all(x IN nodes(p) WHERE x = a
+      OR (($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
+          AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from)))
+WITH b, p, length(p) AS hops
+WHERE hops <= $hops
+WITH b, p, hops, relationships(p)[hops - 1] AS last
 RETURN hops, b.name AS name, labels(b)[0] AS type, b.id AS id, [r IN relationships(p) | type(r)] AS via,
        last.status AS status, last.sources AS sources
 ORDER BY hops, type, name

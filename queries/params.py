@@ -54,6 +54,7 @@ class Param:
     required: bool = True
     default: Any = None
     default_text: str | None = None
+    bounds: tuple[int, int] | None = None  # an int's allowed range, inclusive
     line: int = 0
 
     @property
@@ -69,12 +70,13 @@ class Param:
         return self.base in VOCABULARY_TYPES
 
     def summary(self) -> str:
-        """Type and default, as shown in help: ``date, optional``, ``int, default 1``."""
+        """Type and default, as shown in help: ``date, optional``, ``int 1..3, default 1``."""
+        kind = self.type if self.bounds is None else f"{self.type} {self.bounds[0]}..{self.bounds[1]}"
         if self.required:
-            return f"{self.type}, required"
+            return f"{kind}, required"
         if self.default_text is not None:
-            return f"{self.type}, default {self.default_text}"
-        return f"{self.type}, default: all" if self.is_list else f"{self.type}, optional"
+            return f"{kind}, default {self.default_text}"
+        return f"{kind}, default: all" if self.is_list else f"{kind}, optional"
 
 
 def vocabulary(base: str) -> list[str]:
@@ -104,7 +106,8 @@ def convert(p: Param, value: Any, *, store: Store | None) -> Any:
     Raises :class:`UsageError` naming the parameter.
     """
     if p.is_list:
-        items = value if isinstance(value, (list, tuple)) else _split(str(value))
+        given = value if isinstance(value, (list, tuple)) else [value]
+        items = [x for v in given for x in (_split(v) if isinstance(v, str) else [v])]
         if not items:
             raise UsageError(f"parameter {p.name!r}: give at least one value (comma-separated)")
         return [_one(p, v, store) for v in items]
@@ -138,9 +141,12 @@ def _one(p: Param, value: Any, store: Store | None) -> Any:
         if isinstance(value, bool):
             raise fail(TYPES[base])
         try:
-            return int(str(value).strip())
+            number = int(str(value).strip())
         except ValueError:
             raise fail(TYPES[base]) from None
+        if p.bounds and not p.bounds[0] <= number <= p.bounds[1]:
+            raise fail(f"between {p.bounds[0]} and {p.bounds[1]}")
+        return number
     if base == "float":
         try:
             return float(str(value).strip())

@@ -44,11 +44,12 @@ MODES = ("read", "write")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|dialect)\s*:\s*(.*?)\s*$")
 PARAM_RE = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[A-Za-z]+(?:\[\])?)(?P<optional>\?)?"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[A-Za-z]+)(?:\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?"
+    r"(?P<list>\[\])?(?P<optional>\?)?"
     r"(?:\s*=\s*(?P<default>\"[^\"]*\"|[^\s\"]+))?"
     r"(?:\s+--\s*(?P<help>.*))?$"
 )
-PARAM_SYNTAX = "// param: NAME TYPE[?] [= DEFAULT] -- HELP"
+PARAM_SYNTAX = "// param: NAME TYPE[?] [= DEFAULT] -- HELP"  # TYPE may be int(LOW..HIGH)
 # Clauses and statements that change the graph or the database; a read query may use none.
 WRITE_RE = re.compile(
     r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|FOREACH|LOAD|INSTALL|"
@@ -303,12 +304,19 @@ def _param(spec: str, no: int, query: str, bad: Any) -> Param | None:
     if not m:
         bad(no, "param", spec, "cannot read this parameter declaration", f"write `{PARAM_SYNTAX}`")
         return None
-    name, type_, help_ = m["name"], m["type"], (m["help"] or "").strip()
-    base = type_.removesuffix("[]")
+    name, base, help_ = m["name"], m["type"], (m["help"] or "").strip()
+    type_ = base + (m["list"] or "")
     if base not in TYPES:
         bad(no, "param", type_, f"parameter {name!r} has an unknown type",
             "use one of: " + ", ".join(TYPES) + " (add [] for a list)")
         return None
+    bounds: tuple[int, int] | None = None
+    if m["low"] is not None:
+        bounds = (int(m["low"]), int(m["high"]))
+        if base != "int" or bounds[0] > bounds[1]:
+            bad(no, "param", spec, "only an int takes a range, written LOW..HIGH with LOW <= HIGH",
+                "write e.g. `int(1..3)`")
+            return None
     if not help_:
         bad(no, "param", name, f"parameter {name!r} has no help text", f"write `{PARAM_SYNTAX}`")
         return None
@@ -317,7 +325,7 @@ def _param(spec: str, no: int, query: str, bad: Any) -> Param | None:
         bad(no, "param", spec, "a parameter is either optional (?) or has a default, not both",
             "drop the `?` or the `= DEFAULT`")
         return None
-    p = Param(name, type_, help_, required=raw_default is None and not m["optional"], line=no)
+    p = Param(name, type_, help_, required=raw_default is None and not m["optional"], bounds=bounds, line=no)
     if p.is_list and m["optional"] and not p.has_vocabulary:
         bad(no, "param", name, f"list parameter {name!r} cannot be optional without a default",
             "give a non-empty `= DEFAULT` (an empty list has no type in the embedded engine)")
@@ -331,7 +339,7 @@ def _param(spec: str, no: int, query: str, bad: Any) -> Param | None:
         if isinstance(default, list):
             default = tuple(default)  # records are immutable
         p = Param(name, type_, help_, required=False, default=default, default_text=raw_default.strip('"'),
-                  line=no)
+                  bounds=bounds, line=no)
     return p
 
 

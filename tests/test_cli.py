@@ -61,6 +61,9 @@ def test_load_store_from_environment(cli, tmp_path: Path, dump, mini_template: s
     r = cli("load", str(MINI), "--quiet", env={"RELGRAPH_STORE": store})
     assert r.exit_code == 0 and r.stdout == "" and r.stderr == ""
     assert dump(store) == dump(mini_template)
+    given = str(tmp_path / "given.db")
+    r = cli("stats", "--store", given, env={"RELGRAPH_STORE": store})  # --store wins over the variable
+    assert r.exit_code == 1 and r.stderr.startswith(f"error: no store at {given};")
 
 
 def test_load_default_store_is_relgraph_db_in_the_working_folder(cli, tmp_path: Path,
@@ -340,3 +343,57 @@ def test_show_makes_control_characters_visible(cli, mini_copy: Path, tmp_store: 
     r = cli("show", "person:kim-jong-un", "--store", tmp_store)
     assert r.stdout.startswith("Kim Jong Un\\x1b[31m  (Person, person:kim-jong-un)\n")
     assert "\x1b" not in r.stdout
+
+
+def test_load_refuses_to_remove_a_node_another_file_uses(cli, dump, mini_copy: Path, tmp_store: str) -> None:
+    assert cli("load", str(mini_copy), "--store", tmp_store, "-q").exit_code == 0
+    before = dump(tmp_store)
+    extra = mini_copy / "extra.yaml"
+    extra.write_text("""\
+nodes:
+  - id: state:KOR
+    type: State
+    name: Republic of Korea
+    iso3: KOR
+    status: confirmed
+    sources: ["doc:eai-2024-06-05 | para 13"]
+relationships:
+  - type: DIPLOMATIC_RELATIONS
+    from: state:RUS
+    to: state:KOR
+    validFrom: 1990-09-30
+    status: confirmed
+    sources: ["doc:eai-2024-06-05 | para 13"]
+""", "utf-8")
+    assert cli("load", str(mini_copy), "--store", tmp_store, "-q").exit_code == 0
+    with_extra = dump(tmp_store)
+    assert with_extra != before
+    core = mini_copy / "core.yaml"
+    text = core.read_text("utf-8")
+    start = text.index("  - id: state:RUS\n")
+    end = text.index("  - id: state:PRK\n")
+    text = text[:start] + text[end:]
+    for rel in ('''  - type: POST_IN
+    from: position:rus-president
+    to: state:RUS
+    sources: ["doc:eai-2024-06-05 | para 3"]
+''', '''  - type: PARTNER_IN
+    from: state:RUS
+    to: project:rajin-khasan-railway
+    role: operator
+    sources: ["doc:eai-2024-06-05 | para 6"]
+'''):
+        assert rel in text
+        text = text.replace(rel, "")
+    core.write_text(text, "utf-8")
+    r = cli("load", str(core), "--store", tmp_store)
+    rel_id = "DIPLOMATIC_RELATIONS:state:RUS->state:KOR@1990-09-30"
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert r.stderr == (
+        "error: 1 problem in input:\n"
+        f"  {core.as_posix()}: id = 'state:RUS': this file no longer defines the node, but relationship "
+        f"{rel_id!r} in {extra.as_posix()} uses it (fix: keep the node in this file, or remove the "
+        f"relationship from {extra.as_posix()} too)\n"
+    )
+    assert dump(tmp_store) == with_extra

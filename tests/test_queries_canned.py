@@ -28,6 +28,7 @@ RUS, PRK = "state:RUS", "state:PRK"
 TREATY_2024 = "Treaty on Comprehensive Strategic Partnership between the Russian Federation and the DPRK"
 TREATY_2000 = ("Treaty on Friendship, Good-Neighbourliness and Cooperation between the Russian Federation "
                "and the DPRK")
+SEED_EAI = "Russia-DPRK Ties after 75th Anniversary of Diplomatic Relations: Hurdles and Opportunities"
 TREATY_1961 = "Treaty of Friendship, Co-operation and Mutual Assistance between the USSR and the DPRK"
 
 
@@ -224,6 +225,9 @@ def test_alleged_and_denied_cooperation(st: Store) -> None:
     assert (munitions["status"], munitions["domain"], munitions["sanctionClass"]) == (
         "denied", "military", "sanctioned")
     assert any(p.startswith("Russian Federation (") for p in munitions["partners"])
+    # the seed: "both governments have strongly denied these allegations"
+    assert set(munitions["deniedBy"]) == {"Russian Federation", "Democratic People's Republic of Korea"}
+    assert SEED_EAI in munitions["allegedBy"]
     assert any(s.startswith("doc:eai-2024-06-05 | para 9") for s in munitions["sources"])
     assert "Russia–DPRK cyber operations" in col(rows, "project")
 

@@ -141,6 +141,9 @@ def test_read_query_that_writes_is_refused_at_load() -> None:
     ("// param: x int? = 1 -- help", "a parameter is either optional (?) or has a default, not both"),
     ("// param: x string[]? -- help", "list parameter 'x' cannot be optional without a default"),
     ("// param: x reltype = HOLDZ -- help", "default of 'x': parameter 'x': 'HOLDZ' is not a reltype"),
+    ("// param: x date(1..3) -- help", "only an int takes a range"),
+    ("// param: x int(3..1) -- help", "only an int takes a range"),
+    ("// param: x int(1..3) = 5 -- help", "default of 'x': parameter 'x': '5' is not between 1 and 3"),
 ])
 def test_bad_parameter_declarations(line: str, expected: str) -> None:
     text = f"// name: a\n// description: x\n{line}\nRETURN $x AS x\n"

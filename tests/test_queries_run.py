@@ -45,6 +45,7 @@ def _no_user_queries(monkeypatch: pytest.MonkeyPatch) -> None:
     ("label", "country", "State"),
     ("reltype", "supersedes", "REPLACES"),
     ("reltype[]", "holds, post_in", ["HOLDS", "POST_IN"]),
+    ("reltype[]", ["HOLDS", "post_in,party_to"], ["HOLDS", "POST_IN", "PARTY_TO"]),
     ("int[]", "1,2", [1, 2]),
     ("date[]", ["2020", "2021-06"], [date(2020, 1, 1), date(2021, 6, 1)]),
 ])
@@ -65,10 +66,11 @@ def test_today() -> None:
     ("reltype", "HOLD", "did you mean HOLDS"),
     ("string[]", " , ", "give at least one value"),
     ("string", "  ", "empty value"),
+    ("int", "4", "'4' is not between 1 and 3"),
 ])
 def test_conversion_errors_name_the_parameter(type_: str, text: str, message: str) -> None:
     with pytest.raises(UsageError) as e:
-        convert(Param("x", type_, "help"), text, store=None)
+        convert(Param("x", type_, "help", bounds=(1, 3) if type_ == "int" else None), text, store=None)
     assert str(e.value).startswith("parameter 'x': ")
     assert message in str(e.value)
 
@@ -212,6 +214,7 @@ def test_cli_show_prints_doc_params_and_the_cypher_for_the_store(cli: Callable[.
     assert "Run: relgraph query run shortest-path -p a=... -p b=..." in r.stdout
     neo = cli("query", "show", "shortest-path", "--store", "neo4j://localhost:7687")
     assert "Cypher (neo4j):" in neo.stdout and "shortestPath((a)-[*1..8]-(b))" in neo.stdout
+    assert cli("query", "show", "shortest-path", "--dialect", "neo4j").stdout == neo.stdout
 
 
 def test_cli_run_formats(cli: Callable[..., Any], mini_template: str) -> None:

@@ -39,7 +39,7 @@ def test_naming_conventions() -> None:
 
 def test_every_type_carries_the_common_properties() -> None:
     s = load_schema()
-    assert set(s.system) == {"id", "sourceDocs", "origin"}
+    assert {"id", "sourceDocs", "origin"} <= set(s.system)
     common = {"status", "sources", "date", "validFrom", "validTo", "note", "description"}
     for t in s.nodes.values():
         assert common | {"name", "aliases"} <= set(t.properties), t.name

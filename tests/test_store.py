@@ -188,6 +188,25 @@ def test_reloading_one_file_keeps_the_other_files_facts(mini_copy: Path, tmp_sto
     assert len(rels) == 7
 
 
+def test_reloading_files_that_share_a_table_keeps_every_value(mini_copy: Path, tmp_path: Path) -> None:
+    """Files reloaded one at a time, in any order, give the graph one load of all of them gives.
+
+    (real_ladybug 0.12-0.15 persist a SET on a list column to the wrong rows once some rows
+    share a list value: here ten State nodes ended up with their neighbours' `sources`.)"""
+    more = mini_copy / "more.yaml"
+    codes = ["CHN", "MNG", "JPN", "USA", "KOR", "VNM", "LAO", "CUB", "IRN", "SYR"]
+    more.write_text("nodes:\n" + "".join(
+        f"  - {{id: 'state:{c}', type: State, name: State {c}, iso3: {c}, status: confirmed,"
+        f" aliases: [{c}], sources: ['doc:eai-2024-06-05 | {c}']}}\n" for c in codes), "utf-8")
+    fresh, stepwise = str(tmp_path / "fresh.db"), str(tmp_path / "stepwise.db")
+    api.load([mini_copy], store=fresh)
+    for name in ("core.yaml", "more.yaml", "posts.csv", "more.yaml", "core.yaml", "more.yaml"):
+        api.load([mini_copy / name], store=stepwise)
+    assert dump_store(stepwise) == dump_store(fresh)
+    nodes, _ = by_id(dump_store(stepwise))
+    assert [nodes[f"state:{c}"]["sources"] for c in codes] == [[f"doc:eai-2024-06-05 | {c}"] for c in codes]
+
+
 def test_removing_a_node_another_file_still_uses_is_refused(mini_copy: Path, tmp_store: str) -> None:
     api.load([mini_copy], store=tmp_store)
     before = dump_store(tmp_store)

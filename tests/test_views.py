@@ -55,6 +55,15 @@ def test_every_node_and_relationship_is_drawn_once_with_its_own_id() -> None:
     assert ends["r3"] == ("state:B", "state:A", "DIPLOMATIC_RELATIONS")
 
 
+def test_edges_without_ids_or_with_the_same_id_get_their_own() -> None:
+    G = nx.DiGraph()  # not a multigraph: no keys
+    G.add_edge("a", "b", id="same")
+    G.add_edge("b", "c", id="same")
+    G.add_edge("c", "a")
+    ids = [e["id"] for e in view_data(G)["edges"]]
+    assert len(set(ids)) == 3 and ids[0] == "same"
+
+
 def test_parallel_relationships_are_drawn_apart() -> None:
     d = view_data(parallel_graph())
     curve = {e["id"]: e["curve"] for e in d["edges"]}
@@ -135,6 +144,22 @@ def test_layout_is_seeded_and_spreads_the_nodes() -> None:
 
     d = np.linalg.norm(a[:, None] - a[None, :], axis=-1)
     assert np.mean([d[i, j] for i, j in edges]) < d[np.triu_indices(30, 1)].mean() / 2
+
+
+def test_layout_of_a_big_graph_keeps_communities_together() -> None:
+    """Above layout.SAMPLE nodes, repulsion is estimated from samples; the picture must still hold."""
+    import numpy as np
+
+    from relgraph.views import layout
+
+    G = nx.planted_partition_graph(2, 1000, 0.006, 0.0002, seed=1)
+    assert len(G) > layout.SAMPLE
+    pos = spring(len(G), list(G.edges()), seed=1)
+    group = np.array([0] * 1000 + [1] * 1000)
+    centres = np.array([pos[group == g].mean(axis=0) for g in (0, 1)])
+    spread = np.mean([np.linalg.norm(pos[group == g] - centres[g], axis=1).mean() for g in (0, 1)])
+    assert np.linalg.norm(centres[0] - centres[1]) > spread  # two clusters side by side, not mixed
+    assert np.isfinite(pos).all() and len({(round(x, 4), round(y, 4)) for x, y in pos.tolist()}) == 2000
 
 
 def test_layout_of_tiny_graphs() -> None:

@@ -170,6 +170,13 @@ def test_parallel_relationships_are_all_drawn(open_page, tmp_path: Path) -> None
     assert smooth[0][0] is False and smooth[1][0] is True and smooth[2][0] is True
     dashes = o.js("['r1', 'r2', 'r3'].map(id => relgraph.network.body.edges[id].options.dashes)")
     assert dashes[0] is False and dashes[1] == [8, 6] and dashes[2] == [2, 5]  # confirmed, alleged, planned
+    labels = "['r1', 'r2', 'r3', 'r4'].map(id => relgraph.network.body.edges[id].options.label)"
+    assert o.js(labels) == ["borders", "partnership", "diplomatic relations", "borders"]
+    drawn = "['r1', 'r2', 'r3', 'r4'].map(id => relgraph.network.body.edges[id].labelModule.visible())"
+    assert o.js(drawn) == [True] * 4
+    o.page.locator("#edge-labels").uncheck()
+    o.settle()
+    assert o.js(drawn) == [False] * 4
     o.clean()
 
 
@@ -254,6 +261,19 @@ def test_date_slider_shows_the_graph_as_the_analyses_do(open_page, mini_page_fil
     o.settle()
     assert o.shown() == ids(select(mini_graph))
     assert not o.page.locator("#asof-on").is_checked()
+    # Play runs the slider from the first date on; a second click pauses it.
+    first = o.js("relgraph.data.meta.dateMin")
+    o.page.click("#play")
+    assert o.page.locator("#play").inner_text() == "❚❚ Pause"
+    o.page.wait_for_timeout(300)
+    o.page.click("#play")
+    o.settle()
+    shown_at = o.page.locator("#asof-label").inner_text()
+    assert first < shown_at < o.js("relgraph.data.meta.dateMax")
+    assert o.page.locator("#play").inner_text() == "▶ Play"
+    o.page.wait_for_timeout(200)
+    assert o.page.locator("#asof-label").inner_text() == shown_at  # paused
+    assert o.shown() == linked(select(mini_graph, Filters(as_of=date.fromisoformat(shown_at))))
     o.clean()
 
 

@@ -264,47 +264,74 @@ class EmbeddedStore(Store):
             for t, ids in stale.items():
                 self._exec(f"MATCH (n:{t}) WHERE n.id IN $ids DETACH DELETE n", {"ids": ids})
                 result.nodes_removed += len(ids)
+            # Nodes already in the store are deleted and copied in again, not updated
+            # with SET: real_ladybug 0.12-0.15 persist a SET on a list column (sources,
+            # aliases, ...) to the wrong rows once rows share a list value (see
+            # tests/test_store.py). Their relationships from other files are copied back.
+            old: dict[str, list[str]] = defaultdict(list)
+            for n in dataset.nodes:
+                if n.id in index:
+                    old[index[n.id][0]].append(n.id)
+            others = self._relationships_of(old)
+            for t, ids in old.items():
+                for chunk in _chunks(ids):
+                    self._exec(f"MATCH (n:{t}) WHERE n.id IN $ids DETACH DELETE n", {"ids": chunk})
             by_type: dict[str, list] = defaultdict(list)
             for n in dataset.nodes:
                 by_type[n.type].append(n)
             for t, nodes in by_type.items():
                 cols = _columns(self.schema, self.schema.nodes[t].properties)
                 names = [c.name for c in cols]
-                new, old = [], []
-                for n in nodes:
-                    row = {**{c: n.props.get(c) for c in names}, "id": n.id, "origin": n.origin}
-                    (old if n.id in index else new).append(row)
-                for chunk in _chunks(new):
-                    ret = ", ".join(_typed("r", c) for c in cols)
+                rows = [{**{c: n.props.get(c) for c in names}, "id": n.id, "origin": n.origin} for n in nodes]
+                ret = ", ".join(_typed("r", c) for c in cols)
+                for chunk in _chunks(rows):
                     self._exec(f"COPY {t} FROM (UNWIND $rows AS r RETURN {ret})", {"rows": chunk})
-                sets = ", ".join(f"n.{c.name} = {_typed('r', c)}" for c in cols if c.name != "id")
-                for chunk in _chunks(old):
-                    self._exec(f"UNWIND $rows AS r MATCH (n:{t} {{id: r.id}}) SET {sets}", {"rows": chunk})
-                result.nodes_added += len(new)
-                result.nodes_updated += len(old)
+                updated = sum(1 for n in nodes if n.id in index)
+                result.nodes_added += len(nodes) - updated
+                result.nodes_updated += updated
                 tick(len(nodes))
             types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
-            groups: dict[tuple[str, str, str], list] = defaultdict(list)
+            groups = others  # the kept relationships of re-copied nodes, then the dataset's
             for r in dataset.relationships:
-                groups[(r.type, types[r.source], types[r.target])].append(r)
-            for (t, a, b), rels in groups.items():
+                row = {**r.props, "id": r.id, "origin": r.origin, "source_": r.source, "target_": r.target}
+                groups[(r.type, types[r.source], types[r.target])].append(row)
+            for (t, a, b), rows in groups.items():
                 cols = _columns(self.schema, self.schema.relationships[t].properties)
-                names = [c.name for c in cols]
                 ret = ", ".join(["r.source_", "r.target_", *(_typed("r", c) for c in cols)])
-                rows = [{**{c: r.props.get(c) for c in names}, "id": r.id, "origin": r.origin,
-                         "source_": r.source, "target_": r.target} for r in rels]
+                rows = [{**{c.name: row.get(c.name) for c in cols}, "source_": row["source_"],
+                         "target_": row["target_"]} for row in rows]
                 for chunk in _chunks(rows):
                     self._exec(
                         f"COPY {t} FROM (UNWIND $rows AS r RETURN {ret}) (from='{a}', to='{b}')",
                         {"rows": chunk},
                     )
-                result.relationships_written += len(rels)
-                tick(len(rels))
+            result.relationships_written += len(dataset.relationships)
+            tick(len(dataset.relationships))
             self._exec("COMMIT")
         except BaseException:
             self._rollback()
             raise
         return result
+
+    def _relationships_of(self, ids_by_table: dict[str, list[str]]) -> dict[tuple[str, str, str],
+                                                                             list[dict[str, Any]]]:
+        """Every relationship touching the given nodes, as rows to copy back:
+        {(type, source table, target table): [properties + source_ + target_]}."""
+        found: dict[tuple[str, str], tuple[tuple[str, str, str], dict[str, Any]]] = {}
+        for t, ids in ids_by_table.items():
+            for chunk in _chunks(ids):
+                for outgoing, pattern in ((True, f"(n:{t})-[r]->(m)"), (False, f"(m)-[r]->(n:{t})")):
+                    _, rows = self._exec(f"MATCH {pattern} WHERE n.id IN $ids "
+                                         "RETURN label(r), r, n.id, label(m), m.id", {"ids": chunk})
+                    for rt, r, nid, mt, mid in rows:
+                        props = _clean(r)
+                        ends = (nid, mid) if outgoing else (mid, nid)
+                        key = (rt, t, mt) if outgoing else (rt, mt, t)
+                        found[(rt, props["id"])] = (key, {**props, "source_": ends[0], "target_": ends[1]})
+        out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for key, row in found.values():
+            out[key].append(row)
+        return out
 
     def _rollback(self) -> None:
         # The engine may already have rolled back the failed transaction.

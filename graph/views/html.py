@@ -191,6 +191,7 @@ def view_data(G: Any, *, title: str = "relgraph", subtitle: str = "",
         key = (index[u], index[v]) if index[u] <= index[v] else (index[v], index[u])
         groups[key] = groups.get(key, 0) + 1
     seen: dict[tuple[int, int], int] = {}
+    used: set[str] = set()  # vis-network refuses a second item with the same id
     edges = []
     for i, (u, v, k, d) in enumerate(edge_rows):
         a, b = index[u], index[v]
@@ -210,8 +211,12 @@ def view_data(G: Any, *, title: str = "relgraph", subtitle: str = "",
         starts += [x for x in (start, end) if x]
         sources = [str(s) for s in d.get("sources") or []]
         cited.update(s.partition("|")[0].strip() for s in sources)
+        edge_id = str(d.get("id") or k or f"edge-{i}")
+        if edge_id in used:
+            edge_id = f"{edge_id}#{i}"
+        used.add(edge_id)
         edges.append({
-            "id": str(d.get("id") or k or f"edge-{i}"), "from": str(u), "to": str(v),
+            "id": edge_id, "from": str(u), "to": str(v),
             "type": str(d.get("type", "")), "status": status, "curve": round(curve, 2),
             "start": start, "end": end, "sources": sources,
             "props": {k2: _plain(v2) for k2, v2 in d.items() if k2 not in HIDDEN_PROPS and v2 is not None},

@@ -13,6 +13,7 @@
   const MAX_LINKS = 60;         // relationships listed in a node's panel
   const MAX_RESULTS = 12;       // search results shown
   const KEY_LABELS = 12;        // nodes whose names show at any zoom
+  const EDGE_FONT = 10;         // relationship labels, when shown
 
   const typeStyle = new Map(data.types.map((t) => [t.name, t]));
   const statusLine = new Map(data.statuses.map((s) => [s.name, s.line]));
@@ -143,8 +144,36 @@
         highlight: { background: t.color, border: "#111111" },
         hover: { background: t.color, border: "#111111" },
       },
-      font: fontOf(n, Math.round(9 + n.size * 0.5)),
+      font: fontOf(n, keyFont.has(n.id) ? keyFont.get(n.id) : baseFont(n)),
+      ...(t.shape === "box" ? { widthConstraint: { maximum: 130 } } : {}),  // a long title wraps
+      ...(keyFont.has(n.id) ? { scaling: { label: { drawThreshold: 1, maxVisible: 20 } } } : {}),
     };
+  }
+
+  function baseFont(n) {
+    return Math.round(9 + n.size * 0.5);
+  }
+
+  // The zoom at which the whole graph fits the screen, as vis-network's fit() computes it.
+  function fitScale() {
+    const box = document.getElementById("graph");
+    if (!data.nodes.length || !box.clientWidth || !box.clientHeight) return 1;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (const n of data.nodes) {
+      x0 = Math.min(x0, n.x - n.size); x1 = Math.max(x1, n.x + n.size);
+      y0 = Math.min(y0, n.y - n.size); y1 = Math.max(y1, n.y + n.size);
+    }
+    return Math.min(1, box.clientWidth / ((x1 - x0) * 1.1 || 1), box.clientHeight / ((y1 - y0) * 1.1 || 1));
+  }
+
+  // The most central nodes keep a readable name when the whole graph is in view: their
+  // labels are set large enough for that zoom, and capped on screen when zooming in.
+  const keyFont = new Map();
+  {
+    const scale = fitScale();
+    const key = (n) => (typeof n.score === "number" ? n.score : n.size);
+    const top = data.nodes.slice().sort((a, b) => key(b) - key(a) || a.name.localeCompare(b.name));
+    for (const n of top.slice(0, KEY_LABELS)) keyFont.set(n.id, Math.max(baseFont(n), Math.round(12.5 / scale)));
   }
 
   function visEdge(e) {
@@ -153,7 +182,7 @@
       id: e.id,
       from: e.from,
       to: e.to,
-      label: state.labels ? readable(e.type) : "",
+      label: readable(e.type),
       dashes: DASHES[line] || false,
       smooth: e.curve
         ? { enabled: true, type: e.curve > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(e.curve) }
@@ -161,6 +190,7 @@
     };
   }
 
+  computeVisible();  // before the network exists: drawing everything at once is much faster
   const nodes = new vis.DataSet(data.nodes.map(visNode));
   const edges = new vis.DataSet(data.edges.map(visEdge));
   const nodeView = new vis.DataView(nodes, { filter: (item) => state.visible.has(item.id) });
@@ -188,7 +218,7 @@
       selectionWidth: 1.5,
       color: { color: data.edgeColor, highlight: "#1f4e79", hover: "#1f4e79", inherit: false },
       arrows: { to: { enabled: true, scaleFactor: 0.45 } },
-      font: { size: 10, face: LABEL_FONT, color: "#5b6472", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+      font: { size: state.labels ? EDGE_FONT : 0, face: LABEL_FONT, color: "#5b6472", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
       scaling: { label: { drawThreshold: 7 } },
     },
   });
@@ -198,7 +228,7 @@
   const counts = document.getElementById("counts");
   let pending = false;
 
-  function apply() {
+  function computeVisible() {
     state.visible = new Set();
     for (const n of data.nodes) if (nodeOk(n)) state.visible.add(n.id);
     if (state.asOf !== null && state.linkedOnly) {
@@ -210,11 +240,19 @@
       }
       state.visible = linked;
     }
+  }
+
+  function apply() {
+    computeVisible();
     nodeView.refresh();
     edgeView.refresh();
+    showCounts();
+    if (state.selected) render(state.selected);
+  }
+
+  function showCounts() {
     counts.textContent = "Showing " + nodeView.length + " of " + data.nodes.length + " nodes, "
       + edgeView.length + " of " + data.edges.length + " relationships";
-    if (state.selected) render(state.selected);
   }
 
   function applySoon() {
@@ -354,7 +392,8 @@
   labelBox.checked = state.labels;
   labelBox.addEventListener("change", () => {
     state.labels = labelBox.checked;
-    edges.update(data.edges.map((e) => ({ id: e.id, label: state.labels ? readable(e.type) : "" })));
+    // A label of size 0 is never drawn (vis-network ignores an empty label in an update).
+    network.setOptions({ edges: { font: { size: state.labels ? EDGE_FONT : 0 } } });
   });
   const physicsBox = document.getElementById("physics");
   physicsBox.addEventListener("change", () => network.setOptions({ physics: { enabled: physicsBox.checked } }));
@@ -362,20 +401,6 @@
   function fit() {
     network.fit({ animation: false });
     if (network.getScale() > 1) network.moveTo({ scale: 1 });
-  }
-
-  // The most central nodes keep a readable name when the whole graph is in view: their
-  // labels are set large enough for this zoom, and capped on screen when zooming in.
-  function emphasise() {
-    const scale = network.getScale();
-    const key = (n) => (typeof n.score === "number" ? n.score : n.size);
-    const top = data.nodes.slice().sort((a, b) => key(b) - key(a) || a.name.localeCompare(b.name))
-      .slice(0, KEY_LABELS);
-    nodes.update(top.map((n) => ({
-      id: n.id,
-      font: fontOf(n, Math.max(Math.round(9 + n.size * 0.5), Math.round(12.5 / scale))),
-      scaling: { label: { drawThreshold: 1, maxVisible: 20 } },
-    })));
   }
   document.getElementById("fit").addEventListener("click", fit);
 
@@ -654,8 +679,7 @@
     shown: () => ({ nodes: nodeView.getIds(), edges: edgeView.getIds() }),
   };
   renderOverview();
-  apply();
+  showCounts();
   network.once("afterDrawing", () => { window.relgraph.ready = true; });
   fit();
-  emphasise();
 })();
