@@ -33,8 +33,9 @@ ROW_FIX = "give every row one cell per column (quote cells that contain commas)"
 
 EXPECTED: dict[str, list[str]] = {
     "yaml-syntax.yaml": [
-        "yaml-syntax.yaml:7: YAML syntax error: expected ',' or ']', but got ':' "
-        "(fix: correct the YAML syntax at this line)",
+        "yaml-syntax.yaml:7: YAML syntax error: did not find expected ',' or ']', "
+        "while parsing a flow sequence that starts at line 6 "
+        "(fix: correct the YAML syntax at this line or the one it names)",
     ],
     "not-utf8.yaml": [
         "not-utf8.yaml:6: not UTF-8 (byte 0xe9 at offset 111) (fix: save the file as UTF-8)",

@@ -292,9 +292,11 @@ class EmbeddedStore(Store):
                 tick(len(nodes))
             types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
             groups = others  # the kept relationships of re-copied nodes, then the dataset's
+            written: dict[tuple[str, str, str], int] = defaultdict(int)
             for r in dataset.relationships:
                 row = {**r.props, "id": r.id, "origin": r.origin, "source_": r.source, "target_": r.target}
                 groups[(r.type, types[r.source], types[r.target])].append(row)
+                written[(r.type, types[r.source], types[r.target])] += 1
             for (t, a, b), rows in groups.items():
                 cols = _columns(self.schema, self.schema.relationships[t].properties)
                 ret = ", ".join(["r.source_", "r.target_", *(_typed("r", c) for c in cols)])
@@ -305,8 +307,8 @@ class EmbeddedStore(Store):
                         f"COPY {t} FROM (UNWIND $rows AS r RETURN {ret}) (from='{a}', to='{b}')",
                         {"rows": chunk},
                     )
-            result.relationships_written += len(dataset.relationships)
-            tick(len(dataset.relationships))
+                result.relationships_written += written[(t, a, b)]
+                tick(written[(t, a, b)])
             self._exec("COMMIT")
         except BaseException:
             self._rollback()
