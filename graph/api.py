@@ -178,6 +178,8 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
 
     >>> resolve_in([("state:PRK", "State", "North Korea", ["DPRK"])], "dprk")
     'state:PRK'
+    >>> resolve_in([("state:PRK", "State", "North Korea", [])], "PRK")   # an id without its prefix
+    'state:PRK'
     """
     ids = {i for i, *_ in names}
     if name in ids:
@@ -194,6 +196,10 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
         if len(by_name) == 1:  # a node's own name wins over another node's alias
             return by_name[0]
         raise AmbiguousError(name, sorted(exact))
+    # An id without its type prefix: "PRK" for state:PRK, "putin-vladimir".
+    bare = [i for i in ids if i.partition(":")[2] == name]
+    if len(bare) == 1:
+        return bare[0]
     if key:
         padded = f" {key} "
         partial = {i for i, _t, n, aliases in names

@@ -54,6 +54,15 @@ def test_loading_twice_gives_identical_dumps(bundled_store: str, bundled_dump, t
     assert dump_store(copy) == bundled_dump
 
 
+def test_reloading_single_files_keeps_the_graph(bundled_store: str, bundled_dump, tmp_path: Path) -> None:
+    """people.yaml and states.yaml hold nodes that the other files' relationships link to."""
+    copy = tmp_path / "again.db"
+    copy.write_bytes(Path(bundled_store).read_bytes())
+    for name in ("people.yaml", "states.yaml"):
+        api.load([BUNDLED / name], store=str(copy))
+    assert dump_store(copy) == bundled_dump
+
+
 def test_stats_equal_the_dataset_counts(cli, bundled_store: str) -> None:
     counts = api.validate().counts()
     r = cli("stats", "--store", bundled_store, "--format", "json")

@@ -411,3 +411,55 @@ def test_every_bundled_query_is_tested_here() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [name for name in load_queries() if f'run(st, "{name}"' not in source]
     assert untested == []
+
+
+# -- machine-coded events (GDELT), for any pair of states -----------------------------------
+
+GDELT = Path(__file__).resolve().parent / "fixtures" / "gdelt"
+
+
+@pytest.fixture(scope="module")
+def gdelt_st(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The GDELT sample day and the dyad-year counts, imported into an empty store."""
+    from relgraph.imports import import_gdelt
+
+    location = str(tmp_path_factory.mktemp("gdelt") / "gdelt.db")
+    import_gdelt(GDELT / "events-sample-2016-07-28.tsv", store=location)
+    import_gdelt(GDELT / "dyad_events_by_year.csv", store=location)
+    with open_store(location, read_only=True) as opened:
+        yield opened
+
+
+def _gdelt_rows(name: str) -> list[list[str]]:
+    import csv
+
+    with (GDELT / name).open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_cameo_events_between_china_and_the_usa_are_the_files_rows(gdelt_st: Store) -> None:
+    # Independently: the rows whose actor country codes (columns 8 and 18) are CHN and USA.
+    expected = sorted((r[1], r[7], r[26], r[17]) for r in _gdelt_rows("events-sample-2016-07-28.tsv")
+                      if {r[7], r[17]} == {"CHN", "USA"})
+    assert expected  # the sample has some
+    st = gdelt_st
+    rows = run(st, "cameo-events", state="China", other="USA")
+    iso = {name: i.removeprefix("state:") for i, _t, name, _a in st.node_names()}
+    got = sorted((r["date"].strftime("%Y%m%d"), iso[r["actor"]], r["code"], iso[r["target"]]) for r in rows)
+    assert got == expected
+    assert all(r["sources"] and r["sources"][0].startswith("doc:gdelt-2016-07-28 | ") for r in rows)
+    conflict = run(st, "cameo-events", state="CHN", other="USA", quad=3)
+    assert {r["quad"] for r in conflict} == {3} and len(conflict) < len(rows)
+
+
+def test_dyad_years_count_the_files_events(gdelt_st: Store) -> None:
+    # Independently: sum the counts file's last column per (year, actor 1, actor 2) for CUB -> USA.
+    expected: dict[int, int] = {}
+    for r in _gdelt_rows("dyad_events_by_year.csv"):
+        year, a, b, count = (x.strip('"') for x in (r[0], r[1], r[2], r[-1]))
+        if (a, b) == ("CUB", "USA"):
+            expected[int(year)] = expected.get(int(year), 0) + int(count)
+    assert expected
+    st = gdelt_st
+    rows = run(st, "dyad-years", state="Cuba", other="USA")
+    assert {r["year"]: r["events"] for r in rows if r["actor"] == "Cuba"} == expected

@@ -178,7 +178,8 @@ def test_a_changed_file_updates_exactly_what_changed(mini_copy: Path, tmp_store:
     assert r.relationships_written == 6
 
 
-def test_reloading_one_file_keeps_the_other_files_facts(mini_copy: Path, tmp_store: str) -> None:
+def test_reloading_one_file_keeps_the_other_files_facts(mini_copy: Path, tmp_store: str,
+                                                        tmp_path: Path) -> None:
     api.load([mini_copy], store=tmp_store)
     edit(mini_copy / "core.yaml", "role: operator", "role: builder")
     api.load([mini_copy / "core.yaml"], store=tmp_store)
@@ -186,6 +187,9 @@ def test_reloading_one_file_keeps_the_other_files_facts(mini_copy: Path, tmp_sto
     assert rels["PARTNER_IN:state:RUS->project:rajin-khasan-railway"]["role"] == "builder"
     assert "HOLDS:person:putin-vladimir->position:rus-president@2000-05-07" in rels  # from posts.csv
     assert len(rels) == 7
+    fresh = str(tmp_path / "fresh.db")
+    api.load([mini_copy], store=fresh)
+    assert dump_store(tmp_store) == dump_store(fresh)
 
 
 def test_reloading_files_that_share_a_table_keeps_every_value(mini_copy: Path, tmp_path: Path) -> None:
