@@ -115,6 +115,22 @@ def test_changes_december_2024_treaty_replaced(st: Store) -> None:
     assert len(only_reported) < len(rows)
 
 
+def test_changes_equal_an_independent_reading_of_the_graph(st: Store, graph: dict[str, Any]) -> None:
+    # Every dated node and relationship, read per table without the stored query.
+    lo, hi = date(2023, 1, 1), date(2024, 12, 31)
+    kinds = (("date", "happened"), ("validFrom", "began"), ("validTo", "ended"))
+    facts = [*graph["nodes"].values(), *graph["rels"]]
+    for statuses in (None, ["alleged", "denied"]):
+        expected = sorted((f[key], change, f["id"]) for f in facts for key, change in kinds
+                          if f.get(key) and lo <= f[key] <= hi
+                          and (statuses is None or f["status"] in statuses))
+        params: dict[str, Any] = {"from": "2023-01-01", "to": "2024-12-31"}
+        if statuses:
+            params["status"] = ",".join(statuses)
+        got = sorted((r["date"], r["change"], r["id"]) for r in run(st, "changes", **params))
+        assert got == expected
+
+
 # -- diplomacy -----------------------------------------------------------------------
 
 def test_who_visited_pyongyang_after_the_vostochny_summit(st: Store) -> None:

@@ -13,6 +13,7 @@ from relgraph.queries import DIALECTS, bundled_dir, find_query, list_queries, lo
 CANNED = {
     "timeline", "visits", "treaties", "officials", "meetings", "projects", "sanctions", "claims",
     "sources", "domains", "neighbors", "shortest-path", "common-partners", "changes", "search",
+    "cameo-events", "dyad-years",
 }
 
 
