@@ -122,17 +122,18 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @quiet_option
 @handle_errors
 def validate(paths: tuple[str, ...], quiet: bool) -> None:
     """Check data files against the schema without loading them.
 
-    Reports every problem at once, each with file, line, field, value and fix.
+    With no PATH, checks the bundled dataset. Reports every problem at once,
+    each with file, line, field, value and fix.
     """
     from relgraph import api
 
-    ds = api.validate(list(paths))
+    ds = api.validate(list(paths) or None)
     if not quiet:
         click.echo(f"OK: {len(ds.origins)} files, {len(ds.nodes)} nodes, "
                    f"{len(ds.relationships)} relationships")
@@ -272,7 +273,8 @@ def render_node(report: Any) -> str:
     out = [clean_text(f"{n.get('name')}  ({n.get('type')}, {n.get('id')})")]
     if n.get("aliases"):
         out.append(wrap("also: " + "; ".join(n["aliases"])))
-    out.append(f"  status: {n.get('status')}  {_when(n)}  {cite(n.get('sources'))}".rstrip())
+    status_line = (f"status: {n.get('status')}", _when(n), cite(n.get("sources")))
+    out.append("  " + "  ".join(x for x in status_line if x))
     extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST and v not in ([], "")]
     if extra:
         out.append(wrap("  ".join(f"{k}: {cell(v)}" for k, v in extra)))

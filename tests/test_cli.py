@@ -94,10 +94,14 @@ def test_validate_ok(cli) -> None:
     assert cli("validate", "-q", str(MINI)).stdout == ""
 
 
-def test_validate_needs_paths(cli) -> None:
+def test_validate_without_paths_checks_the_bundled_dataset(cli) -> None:
+    from relgraph.loaders import read_dataset
+
+    ds = read_dataset()
     r = cli("validate")
-    assert r.exit_code == 2
-    assert "Missing argument 'PATHS...'" in r.stderr
+    assert r.exit_code == 0
+    assert r.stdout == (f"OK: {len(ds.origins)} files, {len(ds.nodes)} nodes, "
+                        f"{len(ds.relationships)} relationships\n")
 
 
 def test_validate_touches_no_store(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,7 +235,7 @@ def test_show_person_numbers_each_distinct_citation(cli, mini_template: str) -> 
     assert r.stdout == """\
 Vladimir Putin  (Person, person:putin-vladimir)
   also: Putin
-  status: confirmed    [1]
+  status: confirmed  [1]
   born: 1952-10-07
 
 Relationships (3)
