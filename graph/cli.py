@@ -247,6 +247,8 @@ def show(node: str, store: str | None, fmt: str) -> None:
     click.echo(render_node(report))
 
 
+REL_SHOWN = ("type", "direction", "other", "id", "status", "sources", "date", "datePrecision", "validFrom",
+             "validTo", "note", "description")
 SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision", "validFrom",
                "validTo", "description", "note", "sources")
 
@@ -288,15 +290,17 @@ def render_node(report: Any) -> str:
         arrow = "->" if r["direction"] == "out" else "<-"
         other = r["other"]
         bits = [f"  {r['type']} {arrow} {other['name']} ({other['type']})"]
-        for k in ("role", "kind", "reference", "share"):
-            if r.get(k) is not None:
-                bits.append(f"{k}: {cell(r[k])}")
+        for k, v in r.items():  # the relationship type's own properties (role, share, effect ...)
+            if k not in REL_SHOWN and v not in (None, [], ""):
+                bits.append(f"{k}: {cell(v)}")
         when = _when(r)
         if when:
             bits.append(when)
         bits.append(str(r.get("status")))
         bits.append(cite(r.get("sources")))
         out.append(clean_text("  ".join(b for b in bits if b)))
+        if r.get("description"):
+            out.append(wrap(r["description"], "      "))
         if r.get("note"):
             out.append(wrap("note: " + r["note"], "      "))
     if refs:
