@@ -151,3 +151,14 @@ def test_show_rajin_khasan_names_the_project_partners_and_sources(cli, bundled_s
     assert "\nSources\n" in text.stdout
     seed_title = report["documents"]["doc:seed-eternal-cold-war"]["name"]
     assert seed_title.split(" (")[0] in text.stdout.replace("\n    ", " ")
+
+
+def test_resolutions_bear_on_the_cooperation_they_forbid_or_exempt(bundled_dump) -> None:
+    # Public record: res. 2270 (2016) op. 29(a) exempts foreign coal shipped out through Rajin;
+    # res. 2397 (2017) op. 8 orders DPRK workers abroad home; res. 1718 op. 8 bans arms and luxury goods.
+    _, rels = by_id(bundled_dump)
+    subject_to = {(r["from"], r["to"], r["effect"]) for r in rels.values() if r["type"] == "SUBJECT_TO"}
+    assert ("project:rajin-khasan-railway", "sanction:unsc-res-2270", "exempts") in subject_to
+    assert ("project:dprk-labour-in-russia", "sanction:unsc-res-2397", "prohibits") in subject_to
+    assert ("project:dprk-munitions-to-russia", "sanction:unsc-res-1718", "prohibits") in subject_to
+    assert ("event:2024-02-18-aurus-gift", "sanction:unsc-res-1718", "prohibits") in subject_to
