@@ -66,6 +66,8 @@ CAMEO = (("010", "Make statement", 1, 0.0), ("036", "Express intent to meet or n
          ("112", "Accuse", 3, -2.0), ("130", "Threaten", 3, -4.4), ("163", "Impose embargo", 4, -8.0),
          ("190", "Use conventional military force", 4, -10.0))
 
+MAX_ROWS = 100_000  # rows per CSV file
+
 #: Where the requested relationships go once the fixed structure is in place.
 SHARES = {"events": 0.60, "agreements": 0.15, "cameo": 0.25}
 
@@ -107,8 +109,11 @@ def parse_size(text: str | int) -> int:
 
 
 def size_label(n: int) -> str:
-    """>>> size_label(1_000_000), size_label(100_000), size_label(2_500)
-    ('1M', '100k', '2500')"""
+    """A size as the command line writes it.
+
+    >>> size_label(1_000_000), size_label(100_000), size_label(2_500)
+    ('1M', '100k', '2500')
+    """
     if n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
     if n % 1_000 == 0:
@@ -168,12 +173,22 @@ class _Skewed:
 
 
 class _Writer:
-    """A CSV data file with a fixed header; counts rows per type."""
+    """A CSV data file with a fixed header; counts rows per type.
 
-    def __init__(self, path: Path, header: Sequence[str], counts: dict[str, int]):
+    After ``MAX_ROWS`` rows it goes on in a new file (``NAME-part2.csv``, ...):
+    the loaders refuse files over 50 MB.
+    """
+
+    def __init__(self, path: Path, header: Sequence[str], counts: dict[str, int], files: list[Path]):
         self.path = path
         self.header = list(header)
         self.counts = counts
+        self.files = files
+        self._rows = 0
+        self._open(path)
+
+    def _open(self, path: Path) -> None:
+        self.files.append(path)
         self._f = path.open("w", newline="", encoding="utf-8")
         self._w = csv.writer(self._f, lineterminator="\n")
         self._w.writerow(self.header)
@@ -181,6 +196,10 @@ class _Writer:
     def row(self, **values: object) -> None:
         t = str(values["type"])
         self.counts[t] = self.counts.get(t, 0) + 1
+        self._rows += 1
+        if self._rows % MAX_ROWS == 0:
+            self._f.close()
+            self._open(self.path.with_name(f"{self.path.stem}-part{self._rows // MAX_ROWS + 1}.csv"))
         self._w.writerow(["" if values.get(h) is None else values[h] for h in self.header])
 
     def close(self) -> None:
@@ -226,10 +245,8 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
         return ";".join(f"{d} | {what} para {rnd.randrange(1, 60)}" for d in docs.some(k))
 
     def rel_file(name: str, extra: Sequence[str] = ()) -> _Writer:
-        w = _Writer(out / f"rel-{name}.csv", ["type", "id", "from", "to", "status", "sources", "date",
-                                               "validFrom", "validTo", *extra, "note"], rels)
-        files.append(w.path)
-        return w
+        return _Writer(out / f"rel-{name}.csv", ["type", "id", "from", "to", "status", "sources", "date",
+                                                 "validFrom", "validTo", *extra, "note"], rels, files)
 
     def rid() -> str:
         return f"gen:r{next(seq):07d}"
@@ -249,18 +266,16 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
 
     # -- documents, places, posts, organizations, persons (CSV) ------------------
     w = _Writer(out / "nodes-Document.csv", ["type", "id", "name", "kind", "status", "publisher", "published",
-                                              "url"],
-                nodes)
-    files.append(w.path)
+                                              "url"], nodes, files)
     for i, d in enumerate(doc_ids):
         w.row(type="Document", id=d, name=f"Report {i} on bilateral relations",
-              kind=rnd.choice(("report", "article", "official", "dataset")), status="confirmed", publisher=f"Publisher {i % 37}",
+              kind=rnd.choice(("report", "article", "official", "dataset")), status="confirmed",
+              publisher=f"Publisher {i % 37}",
               published=day().isoformat(), url=f"https://example.org/reports/{i}")
     w.close()
 
     w = _Writer(out / "nodes-Place.csv", ["type", "id", "name", "kind", "status", "sources",
-                                          "latitude", "longitude"], nodes)
-    files.append(w.path)
+                                          "latitude", "longitude"], nodes, files)
     loc = rel_file("LOCATED_IN")
     place_ids: list[str] = []
     for a3, _, name in countries:
@@ -276,8 +291,7 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
     loc.close()
     places = _Skewed(place_ids, rnd, 0.9)
 
-    w = _Writer(out / "nodes-Position.csv", ["type", "id", "name", "rank", "status", "sources"], nodes)
-    files.append(w.path)
+    w = _Writer(out / "nodes-Position.csv", ["type", "id", "name", "rank", "status", "sources"], nodes, files)
     post_in = rel_file("POST_IN")
     position_ids: list[str] = []
     for a3, _, name in countries:
@@ -292,8 +306,7 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
     post_in.close()
 
     w = _Writer(out / "nodes-Organization.csv", ["type", "id", "name", "aliases", "kind", "status",
-                                                 "sources"], nodes)
-    files.append(w.path)
+                                                 "sources"], nodes, files)
     part_of = rel_file("PART_OF")
     org_ids = [f"org:gen-{i:05d}" for i in range(spec.organizations)]
     for i, oid in enumerate(org_ids):
@@ -308,8 +321,7 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
     orgs = _Skewed(org_ids, rnd, 0.8)
 
     w = _Writer(out / "nodes-Person.csv", ["type", "id", "name", "aliases", "status", "sources", "born",
-                                           "gender"], nodes)
-    files.append(w.path)
+                                           "gender"], nodes, files)
     citizen = rel_file("CITIZEN_OF")
     affiliated = rel_file("AFFILIATED_WITH", ["role"])
     person_ids = [f"person:gen-{i:06d}" for i in range(spec.persons)]
@@ -353,8 +365,7 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
     budget["cameo"] = left - budget["events"] - budget["agreements"]
 
     ew = _Writer(out / "nodes-Event.csv", ["type", "id", "name", "kind", "domain", "status", "sources",
-                                           "date", "validFrom", "validTo", "description"], nodes)
-    files.append(ew.path)
+                                           "date", "validFrom", "validTo", "description"], nodes, files)
     part = rel_file("PARTICIPATED_IN", ["role"])
     held = rel_file("HELD_AT")
     kinds = _Skewed([k for k, _ in EVENT_KINDS], rnd, 1.2)
@@ -399,8 +410,8 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
     held.close()
 
     tw = _Writer(out / "nodes-Treaty.csv", ["type", "id", "name", "kind", "mutualAssistance", "provisions",
-                                            "status", "sources", "date", "validFrom", "validTo"], nodes)
-    files.append(tw.path)
+                                            "status", "sources", "date", "validFrom", "validTo"],
+                 nodes, files)
     party = rel_file("PARTY_TO", ["role"])
     signed = rel_file("SIGNED")
     used = 0
@@ -412,7 +423,8 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
         k = 2 if rnd.random() < 0.9 else rnd.randrange(3, 7)
         members = states.some(k)
         ends = rnd.random() < 0.2
-        tw.row(type="Treaty", id=tid, name=f"Agreement {n_treaty} between {' and '.join(m[6:] for m in members)}",
+        tw.row(type="Treaty", id=tid,
+               name=f"Agreement {n_treaty} between {' and '.join(m[6:] for m in members)}",
                kind="bilateral" if len(members) == 2 else "multilateral",
                mutualAssistance="true" if rnd.random() < 0.05 else "false",
                provisions="trade;transport" if n_treaty % 3 == 0 else None, status=status(),

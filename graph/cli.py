@@ -27,7 +27,11 @@ PROGRESS_THRESHOLD = 5_000  # records; smaller loads finish before a bar is usef
 
 
 def _fail(e: RelgraphError) -> None:
-    click.echo(f"error: {e}", err=True)
+    from relgraph.formats import clean_text
+
+    # Messages quote names, ids and paths from the data and the command line: show their
+    # control characters, never send them to the terminal.
+    click.echo(f"error: {clean_text(str(e))}", err=True)
     sys.exit(e.exit_code)
 
 

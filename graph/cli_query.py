@@ -88,7 +88,7 @@ def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tu
     out += ["  " + line for line in view.cypher.splitlines()]
     example = " ".join(f"-p {p.name}=..." for p in q.params if p.required)
     out += ["", f"Run: relgraph query run {q.name} {example}".rstrip()]
-    click.echo(clean_text("\n".join(out)))
+    click.echo(clean_text("\n".join(out).expandtabs()))  # a query file's tabs, as a terminal shows them
 
 
 @query.command("run")

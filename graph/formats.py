@@ -15,7 +15,8 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every C0 and C1 control character but the line break (a tab, too: it would shift table columns).
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
@@ -82,12 +83,18 @@ def to_json(columns: list[str], rows: list[list[Any]]) -> str:
 def csv_cell(value: Any) -> str:
     """A CSV cell that spreadsheets show as text, never run as a formula.
 
+    Control characters are made visible, as in tables: a terminal showing the
+    file would act on them, and a spreadsheet takes a bare carriage return for
+    a new row (one that could start with a formula).
+
     >>> csv_cell("=HYPERLINK(1)")
     "'=HYPERLINK(1)"
     >>> csv_cell(-2.5)
     '-2.5'
+    >>> csv_cell("x\\r=1+1")
+    'x\\\\x0d=1+1'
     """
-    text = cell(value)
+    text = clean_text(cell(value))
     if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text

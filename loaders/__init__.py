@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -69,12 +69,14 @@ def origin_of(path: Path) -> str:
 
 
 def read_records(files: Iterable[Path], problems: list[Problem]) -> list[RawRecord]:
-    records: list[RawRecord] = []
+    return list(_iter_records(files, problems))
+
+
+def _iter_records(files: Iterable[Path], problems: list[Problem]) -> Iterator[RawRecord]:
     for f in files:
         reader = SUFFIXES.get(f.suffix.lower())
         if reader is not None:
-            records.extend(reader(f, problems))
-    return records
+            yield from reader(f, problems)
 
 
 def read_dataset(paths: Iterable[str | Path] | None = None, *, schema: Schema | None = None,
@@ -90,9 +92,10 @@ def read_dataset(paths: Iterable[str | Path] | None = None, *, schema: Schema | 
     schema = schema or load_schema()
     files = discover(paths if paths is not None else [bundled_dir()])
     problems: list[Problem] = []
-    records = read_records(files, problems)
     validator = Validator(schema, {str(f): origin_of(f) for f in files}, existing, existing_origins)
-    dataset = validator.run(records)
+    # Records stream in file by file, not held in a list here, so that the validator can let
+    # each go once validated: at a million relationships they would double the peak memory.
+    dataset = validator.run(_iter_records(files, problems))
     problems.extend(validator.problems)
     if problems:
         raise InputError(problems)

@@ -21,6 +21,7 @@ from relgraph.schema import NodeType, Property, RelType, Schema
 RESERVED = ("type", "id", "from", "to")
 ID_RE = re.compile(r"^[a-z][a-z0-9]*:[^\s|;]+$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+INT64 = (-(2**63), 2**63 - 1)
 TRUE = {"true", "yes", "1", "y"}
 FALSE = {"false", "no", "0", "n"}
 
@@ -94,10 +95,10 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
     if t == "sources":
         out = []
         for v in _as_list(value, from_csv):
-            if isinstance(v, Mapping) and "doc" in v:
-                out.append(Citation(_scalar_text(v["doc"]).strip(), _scalar_text(v.get("loc", "")).strip()))
-            elif isinstance(v, str) and v.strip():
+            if isinstance(v, str) and v.strip():  # tested first: cheaper than the Mapping check
                 out.append(Citation.parse(v))
+            elif isinstance(v, Mapping) and "doc" in v:
+                out.append(Citation(_scalar_text(v["doc"]).strip(), _scalar_text(v.get("loc", "")).strip()))
             else:
                 raise _Bad("a citation must be 'DOCUMENT-ID | LOCATOR' or {doc: ..., loc: ...}",
                            "write e.g. \"doc:eai-2024-06-05 | para 3\"")
@@ -106,10 +107,14 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
         return parse_date(value, end=prop.name == "validTo")
     if t == "int":
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if from_csv and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-            return int(value)
-        raise _Bad("not a whole number", "write digits only, e.g. 12")
+            number = value
+        elif from_csv and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+            number = int(value)
+        else:
+            raise _Bad("not a whole number", "write digits only, e.g. 12")
+        if not INT64[0] <= number <= INT64[1]:  # the stores' integers are 64-bit
+            raise _Bad("out of range", f"write a whole number between {INT64[0]} and {INT64[1]}")
+        return number
     if t == "float":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
@@ -149,11 +154,13 @@ class Validator:
         # Ids of node entries that have problems of their own: references to
         # them are not reported again as references to unknown nodes.
         self.broken: set[str] = set()
+        self._types: dict[str, tuple[NodeType | None, RelType | None]] = {}
+        self._required: dict[str, list[Property]] = {}
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
         self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
 
-    def run(self, records: list[RawRecord]) -> Dataset:
+    def run(self, records: Iterable[RawRecord]) -> Dataset:
         nodes: dict[str, tuple[Node, RawRecord]] = {}
         rel_recs: list[tuple[RawRecord, RelType]] = []
         for rec in records:
@@ -182,18 +189,20 @@ class Validator:
         types = {**self.existing, **{i: n.type for i, (n, _) in nodes.items()}}
         for node, rec in nodes.values():
             self._check_sources(rec, node.props, types)
-        rels: dict[str, tuple[Relationship, RawRecord]] = {}
-        for rec, kind in rel_recs:
+        rels: dict[str, tuple[Relationship, str]] = {}  # id -> (relationship, file)
+        rel_recs.reverse()
+        while rel_recs:  # popped, so that each raw record can be freed once validated (memory)
+            rec, kind = rel_recs.pop()
             rel = self._relationship(rec, kind, types)
             if rel is None:
                 continue
             if rel.id in rels:
-                first = rels[rel.id][1]
+                first, first_file = rels[rel.id]
                 self.bad(rec, "id" if "id" in rec.data else None, rel.id,
-                         f"duplicate relationship (same as {first.file}:{first.line})",
+                         f"duplicate relationship (same as {first_file}:{first.line})",
                          "remove one, or give each an explicit `id:`")
                 continue
-            rels[rel.id] = (rel, rec)
+            rels[rel.id] = (rel, rec.file)
         self.problems.sort(key=lambda p: (p.file, p.line or 0))
         return Dataset([n for n, _ in nodes.values()], [r for r, _ in rels.values()],
                        sorted(set(self.origins.values())))
@@ -205,7 +214,10 @@ class Validator:
                      "add `type:` with a node type (e.g. Person) or a relationship type (e.g. HOLDS)")
             return None
         name = str(raw)
-        node_t, rel_t = self.schema.node_type(name), self.schema.rel_type(name)
+        found = self._types.get(name)
+        if found is None:  # looked up once per name: the lookup folds case over every type
+            found = self._types[name] = (self.schema.node_type(name), self.schema.rel_type(name))
+        node_t, rel_t = found
         if rec.section == "nodes" and node_t is None:
             hint = (f"{name} is a relationship type: move it under `relationships:`" if rel_t
                     else _suggest(name, self.schema.nodes))
@@ -254,8 +266,11 @@ class Validator:
                     props.setdefault("datePrecision", precision)
             props[prop.name] = v
         exempt = isinstance(kind, NodeType) and not kind.sources_required
-        for prop in kind.properties.values():
-            if not prop.required or prop.name in given or (prop.type == "sources" and exempt):
+        required = self._required.get(kind.name)
+        if required is None:
+            required = self._required[kind.name] = [p for p in kind.properties.values() if p.required]
+        for prop in required:
+            if prop.name in given or (prop.type == "sources" and exempt):
                 continue
             if prop.type == "sources":
                 fix = "add `sources:` with at least one \"DOCUMENT-ID | LOCATOR\""

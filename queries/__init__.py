@@ -227,4 +227,5 @@ def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], lis
 
 def _is_write_refusal(message: str) -> bool:
     m = message.lower()
-    return "read-only" in m or "read only" in m or "write operations" in m or "writing in read access" in m
+    return ("read-only" in m or "read only" in m or "write operations" in m or "writing in read access" in m
+            or "read transaction" in m)  # the Neo4j store's message for Neo.ClientError.Statement.AccessMode

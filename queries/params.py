@@ -40,6 +40,7 @@ TYPES = {
     "reltype": "a relationship type from the schema",
 }
 VOCABULARY_TYPES = ("status", "sanctionClass", "label", "reltype")
+INT64 = (-(2**63), 2**63 - 1)  # what the engines' integers hold
 TRUE = {"true", "yes", "y", "1", "on"}
 FALSE = {"false", "no", "n", "0", "off"}
 
@@ -114,6 +115,14 @@ def convert(p: Param, value: Any, *, store: Store | None) -> Any:
     return _one(p, value, store)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _split(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
@@ -124,6 +133,10 @@ def _one(p: Param, value: Any, store: Store | None) -> Any:
     def fail(why: str) -> UsageError:
         return UsageError(f"parameter {p.name!r}: {value!r} is not {why}")
 
+    if isinstance(value, str) and not _encodable(value):
+        # e.g. bytes that are not UTF-8 on the command line, which Python keeps as lone surrogates:
+        # the engine cannot take them, and no name or date holds them.
+        raise fail("text (it holds bytes that are not UTF-8; check the encoding of your terminal or script)")
     if base in ("date", "enddate"):
         if isinstance(value, datetime):
             return value.date()
@@ -144,8 +157,9 @@ def _one(p: Param, value: Any, store: Store | None) -> Any:
             number = int(str(value).strip())
         except ValueError:
             raise fail(TYPES[base]) from None
-        if p.bounds and not p.bounds[0] <= number <= p.bounds[1]:
-            raise fail(f"between {p.bounds[0]} and {p.bounds[1]}")
+        low, high = p.bounds or INT64
+        if not low <= number <= high:
+            raise fail(f"between {low} and {high}")
         return number
     if base == "float":
         try:

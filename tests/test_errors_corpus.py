@@ -22,6 +22,8 @@ from relgraph.errors import InputError
 from relgraph.loaders import read_dataset
 from relgraph.schema import load_schema
 
+pytestmark = pytest.mark.reliability  # with tests/test_reliability_*.py: `pytest -m reliability`
+
 # Messages list what the schema allows; the lists come from the schema, the rest is literal.
 SCHEMA = load_schema()
 NODE_TYPES = ", ".join(sorted(SCHEMA.nodes))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, ClassVar
 
 import networkx as nx
@@ -84,23 +85,50 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = None,
     >>> abs(pr[0] - c) < 1e-9, abs(pr[1] - (1 - c) / 3) < 1e-9
     (True, True)
     """
+    import numpy as np
+
     n = len(G)
     if n == 0:
         return {}
-    strength = {v: sum(d.get(weight, 1) if weight else 1 for d in G[v].values()) for v in G}
-    x = dict.fromkeys(G, 1.0 / n)
+    # The ties as arrays (each undirected tie both ways), so that an iteration is a few
+    # vector operations: 20x faster than dicts on 200,000 nodes (benchmarks/README.md).
+    nodes = list(G)
+    index = dict(zip(nodes, range(n), strict=True))
+    if weight is None and not G.is_multigraph():
+        ends = np.fromiter(map(index.__getitem__, chain.from_iterable(G.edges())), dtype=np.intp,
+                           count=2 * G.number_of_edges())
+        a, b = ends[0::2], ends[1::2]
+        if G.is_directed():
+            source, target = a, b
+        else:  # both ways, a self-loop once (as G[v] lists it)
+            other = a != b
+            source, target = np.concatenate([a, b[other]]), np.concatenate([b, a[other]])
+        w = np.ones(len(source))
+    else:
+        src: list[int] = []
+        dst: list[int] = []
+        wts: list[float] = []
+        for v, nbrs in G.adjacency():
+            i = index[v]
+            for u, d in nbrs.items():
+                src.append(i)
+                dst.append(index[u])
+                wts.append(d.get(weight, 1) if weight else 1)
+        source, target = np.array(src, dtype=np.intp), np.array(dst, dtype=np.intp)
+        w = np.array(wts, dtype=float)
+    strength = np.bincount(source, weights=w, minlength=n)
+    dangles = strength == 0
+    scale = alpha / np.where(dangles, 1.0, strength)  # each node's score passes on in shares of this
+    scale[dangles] = 0.0
+    x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
-        dangling = alpha * sum(x[v] for v in G if strength[v] == 0) / n
-        new = dict.fromkeys(G, (1.0 - alpha) / n + dangling)
-        for v in G:
-            if strength[v]:
-                share = alpha * x[v] / strength[v]
-                for u, d in G[v].items():
-                    new[u] += share * (d.get(weight, 1) if weight else 1)
-        err = sum(abs(new[v] - x[v]) for v in G)
+        dangling = alpha * x[dangles].sum() / n
+        new = np.bincount(target, weights=(x * scale)[source] * w, minlength=n)
+        new += (1.0 - alpha) / n + dangling
+        err = np.abs(new - x).sum()
         x = new
         if err < n * tol:
-            return x
+            return dict(zip(nodes, x.tolist(), strict=True))
     raise nx.PowerIterationFailedConvergence(max_iter)
 
 

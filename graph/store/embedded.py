@@ -9,15 +9,21 @@ leaves the store as it was; new rows go in with the engine's bulk ``COPY``.
 from __future__ import annotations
 
 import contextlib
+import csv
+import math
 import os
-from collections import defaultdict
-from collections.abc import Iterator
+import tempfile
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from relgraph.errors import StoreError, StoreInUseError
 from relgraph.model import Dataset
 from relgraph.schema import Property, Schema, load_schema
+from relgraph.store import rollback
 from relgraph.store.base import Neighbour, Progress, Store, WriteResult
 
 ENGINE_TYPES = {
@@ -25,6 +31,10 @@ ENGINE_TYPES = {
     "sources": "STRING[]", "date": "DATE", "int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN",
 }
 BATCH = 20_000
+# Groups of at least this many rows are copied from a temporary CSV file, which
+# the engine reads several times faster than `UNWIND $rows` (see benchmarks/README.md).
+COPY_FILE_MIN = 1_000
+LIST_SEP = "\x1f"  # joins list items in those files: a control character that text does not hold
 
 
 def _columns(schema: Schema, props: dict[str, Property], *, with_id: bool = True) -> list[Property]:
@@ -68,22 +78,60 @@ class EmbeddedStore(Store):
             raise StoreError(f"no store at {path}; run `relgraph load` first (or pass --store)")
         if p.is_dir():
             raise StoreError(f"{path} is a folder, not a relgraph store file; pass --store FILE")
-        try:
-            self._db = lb.Database(str(p), read_only=read_only)
-            self._conn = lb.Connection(self._db)
-        except RuntimeError as e:
-            msg = str(e)
-            if "lock" in msg.lower():
-                raise StoreInUseError(f"store {path} is in use by {_holder(p)}; wait for it to finish, "
-                                      "or pass another --store") from None
-            raise StoreError(f"cannot open store {path}: {msg}") from None
+        self._path = p
+        self._guard: rollback.Guard | None = None
         self._pid_file = p.with_name(p.name + ".pid")
+        self._lock = rollback.StoreLock(p)
+        try:
+            self._lock_store()
+            self._open(lb)
+        except BaseException:
+            self._lock.release()
+            raise
         if not read_only:
-            # The engine's file lock keeps other processes out; the pid file only
+            # Our lock (and the engine's) keeps other processes out; the pid file only
             # lets their error message say who holds the store.
             self._pid_file.write_text(str(os.getpid()))
             self._ensure_schema()
         self._tables: set[str] | None = None
+
+    def _in_use(self) -> StoreInUseError:
+        return StoreInUseError(f"store {self.location} is in use by {_holder(self._path)}; wait for it to "
+                               "finish, or pass another --store")
+
+    def _lock_store(self) -> None:
+        """Take relgraph's lock on the store before the engine touches its files (exclusive
+        to write, shared to read; see :mod:`relgraph.store.rollback`), and put back the
+        rollback copy a writer that died left."""
+        try:
+            if not self.read_only or rollback.rollback_path(self._path).exists():
+                if not self._lock.acquire(exclusive=True):
+                    raise self._in_use()
+                rollback.recover(self._path)  # no one else is in the store now
+            if self.read_only and not self._lock.acquire(exclusive=False):
+                raise self._in_use()
+        except OSError as e:
+            raise StoreError(f"cannot open store {self.location}: {e.strerror} ({self._lock.path})") from None
+
+    def _open(self, lb: Any) -> None:
+        try:
+            self._db = lb.Database(str(self._path), read_only=self.read_only)
+            self._conn = lb.Connection(self._db)
+        except RuntimeError as e:
+            msg = str(e)
+            if "lock" in msg.lower():  # held by a process that does not take our lock
+                raise self._in_use() from None
+            if self.read_only and "replay shadow pages" in msg:
+                # A writer died after its commit reached the shadow file; only a
+                # read-write open replays it. No writer holds the store (we hold our lock).
+                try:
+                    lb.Database(str(self._path)).close()
+                    self._db = lb.Database(str(self._path), read_only=True)
+                    self._conn = lb.Connection(self._db)
+                    return
+                except RuntimeError as again:
+                    msg = str(again)
+            raise StoreError(f"cannot open store {self.location}: {msg}") from None
 
     # -- plumbing ---------------------------------------------------------
     def close(self) -> None:
@@ -91,11 +139,16 @@ class EmbeddedStore(Store):
         self._conn = self._db = None
         if conn is not None:
             conn.close()
+        if getattr(self, "_guard", None) is not None:
+            self._guard.drop()
+            self._guard = None
         if db is not None:
             db.close()
             if not self.read_only:
                 with contextlib.suppress(OSError):
                     self._pid_file.unlink()
+        if getattr(self, "_lock", None) is not None:
+            self._lock.release()
 
     def _exec(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
         if self._conn is None:
@@ -251,16 +304,23 @@ class EmbeddedStore(Store):
             if o in origins and i not in incoming:
                 stale[t].append(i)
         result = WriteResult()
-        rel_ids = [r.id for r in dataset.relationships]
-        self._exec("BEGIN TRANSACTION")
+        rel_ids = {r.id for r in dataset.relationships}
+        self._begin()
         try:
             for t in self._rel_tables():
                 _, rows = self._exec(
-                    f"MATCH ()-[r:{t}]->() WHERE r.origin IN $origins OR r.id IN $ids "
-                    "DELETE r RETURN count(*)",
-                    {"origins": origins, "ids": rel_ids},
-                )
+                    f"MATCH ()-[r:{t}]->() WHERE r.origin IN $origins DELETE r RETURN count(*)",
+                    {"origins": origins})
                 result.relationships_removed += rows[0][0] if rows else 0
+                # Relationships of other origins that the dataset holds under the same id. Matched
+                # here, not with `r.id IN $ids`: a list of every incoming id, bound to each of the
+                # ~30 tables' statements, cost 1.4 s per table per million relationships.
+                _, rows = self._exec(f"MATCH ()-[r:{t}]->() RETURN r.id")
+                taken = [i for (i,) in rows if i in rel_ids]
+                if taken:
+                    _, rows = self._exec(f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids DELETE r RETURN count(*)",
+                                         {"ids": taken})
+                    result.relationships_removed += rows[0][0] if rows else 0
             for t, ids in stale.items():
                 self._exec(f"MATCH (n:{t}) WHERE n.id IN $ids DETACH DELETE n", {"ids": ids})
                 result.nodes_removed += len(ids)
@@ -279,47 +339,80 @@ class EmbeddedStore(Store):
             by_type: dict[str, list] = defaultdict(list)
             for n in dataset.nodes:
                 by_type[n.type].append(n)
-            for t, nodes in by_type.items():
-                cols = _columns(self.schema, self.schema.nodes[t].properties)
-                names = [c.name for c in cols]
-                rows = [{**{c: n.props.get(c) for c in names}, "id": n.id, "origin": n.origin} for n in nodes]
-                ret = ", ".join(_typed("r", c) for c in cols)
-                for chunk in _chunks(rows):
-                    self._exec(f"COPY {t} FROM (UNWIND $rows AS r RETURN {ret})", {"rows": chunk})
-                updated = sum(1 for n in nodes if n.id in index)
-                result.nodes_added += len(nodes) - updated
-                result.nodes_updated += updated
-                tick(len(nodes))
-            types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
-            groups = others  # the kept relationships of re-copied nodes, then the dataset's
-            written: dict[tuple[str, str, str], int] = defaultdict(int)
-            for r in dataset.relationships:
-                row = {**r.props, "id": r.id, "origin": r.origin, "source_": r.source, "target_": r.target}
-                groups[(r.type, types[r.source], types[r.target])].append(row)
-                written[(r.type, types[r.source], types[r.target])] += 1
-            for (t, a, b), rows in groups.items():
-                cols = _columns(self.schema, self.schema.relationships[t].properties)
-                ret = ", ".join(["r.source_", "r.target_", *(_typed("r", c) for c in cols)])
-                rows = [{**{c.name: row.get(c.name) for c in cols}, "source_": row["source_"],
-                         "target_": row["target_"]} for row in rows]
-                for chunk in _chunks(rows):
-                    self._exec(
-                        f"COPY {t} FROM (UNWIND $rows AS r RETURN {ret}) (from='{a}', to='{b}')",
-                        {"rows": chunk},
-                    )
-                result.relationships_written += written[(t, a, b)]
-                tick(written[(t, a, b)])
-            self._exec("COMMIT")
+            with (tempfile.TemporaryDirectory(prefix="relgraph-copy-") as tmp,
+                  _Copier(self._exec, tick) as copier):
+                for t, nodes in by_type.items():
+                    cols = _columns(self.schema, self.schema.nodes[t].properties)
+                    self._copy(copier, t, cols, [(n.id, n.origin, n.props) for n in nodes], Path(tmp))
+                    copier.done(len(nodes))
+                    updated = sum(1 for n in nodes if n.id in index)
+                    result.nodes_added += len(nodes) - updated
+                    result.nodes_updated += updated
+                types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
+                groups = others  # the kept relationships of re-copied nodes, then the dataset's
+                written: dict[tuple[str, str, str], int] = defaultdict(int)
+                for r in dataset.relationships:
+                    key = (r.type, types[r.source], types[r.target])
+                    groups[key].append((r.id, r.origin, r.props, r.source, r.target))
+                    written[key] += 1
+                for (t, a, b), rows in groups.items():
+                    cols = _columns(self.schema, self.schema.relationships[t].properties)
+                    self._copy(copier, t, cols, rows, Path(tmp), ends=(a, b))
+                    copier.done(written[(t, a, b)])
+                    result.relationships_written += written[(t, a, b)]
+            self._commit()
         except BaseException:
             self._rollback()
             raise
         return result
 
+    def _copy(self, copier: _Copier, table: str, cols: list[Property], rows: list[tuple], tmp: Path,
+              ends: tuple[str, str] | None = None) -> None:
+        """Append ``rows`` to ``table`` with the engine's bulk COPY, run by ``copier``.
+
+        A row is (id, origin, props) for nodes and (id, origin, props, source id,
+        target id) for relationships between the tables ``ends``. Groups of
+        ``COPY_FILE_MIN`` rows or more go through a temporary CSV file (every
+        column read as text, then cast; list items joined with ``LIST_SEP``).
+        Small groups, and a group holding a value such a file cannot carry
+        exactly (an empty string or list, a NUL, ``LIST_SEP`` in a list item, a
+        non-finite float), are copied from ``UNWIND $rows``.
+        """
+        tail = f" (from='{ends[0]}', to='{ends[1]}')" if ends else ""
+        values = _row_values(cols, rel=ends is not None)
+        if len(rows) >= COPY_FILE_MIN:
+            path = tmp / f"{table}-{'-'.join(ends or ())}.csv"
+            try:
+                _write_csv(path, cols, rows, values, rel=ends is not None)
+            except _NotCSV:
+                pass
+            else:
+                first = 2 if ends else 0
+                header = ", ".join(f"c{i} STRING" for i in range(first + len(cols)))
+                ret = ", ".join([*(["c0", "c1"] if ends else []),
+                                 *(_from_text(f"c{first + i}", c) for i, c in enumerate(cols))])
+                where = str(path).replace("\\", "\\\\").replace("'", "\\'")
+                # parallel=false: the parallel reader refuses quoted line breaks (and is no faster here).
+                copier.run(f"COPY {table} FROM (LOAD WITH HEADERS ({header}) FROM '{where}' "
+                           f"(header=true, parallel=false) RETURN {ret}){tail}", None, path)
+                return
+        names = [c.name for c in cols]
+        ret = ", ".join([*(["r.source_", "r.target_"] if ends else []), *(_typed("r", c) for c in cols)])
+        for chunk in _chunks(rows):
+            dicts = []
+            for row in chunk:
+                vals = values(row)
+                d = dict(zip(names, vals[2:] if ends else vals, strict=True))
+                if ends:
+                    d["source_"], d["target_"] = vals[0], vals[1]
+                dicts.append(d)
+            copier.run(f"COPY {table} FROM (UNWIND $rows AS r RETURN {ret}){tail}", {"rows": dicts})
+
     def _relationships_of(self, ids_by_table: dict[str, list[str]]) -> dict[tuple[str, str, str],
-                                                                             list[dict[str, Any]]]:
+                                                                             list[tuple]]:
         """Every relationship touching the given nodes, as rows to copy back:
-        {(type, source table, target table): [properties + source_ + target_]}."""
-        found: dict[tuple[str, str], tuple[tuple[str, str, str], dict[str, Any]]] = {}
+        {(type, source table, target table): [(id, origin, properties, source id, target id)]}."""
+        found: dict[tuple[str, str], tuple[tuple[str, str, str], tuple]] = {}
         for t, ids in ids_by_table.items():
             for chunk in _chunks(ids):
                 for outgoing, pattern in ((True, f"(n:{t})-[r]->(m)"), (False, f"(m)-[r]->(n:{t})")):
@@ -329,29 +422,230 @@ class EmbeddedStore(Store):
                         props = _clean(r)
                         ends = (nid, mid) if outgoing else (mid, nid)
                         key = (rt, t, mt) if outgoing else (rt, mt, t)
-                        found[(rt, props["id"])] = (key, {**props, "source_": ends[0], "target_": ends[1]})
-        out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+                        found[(rt, props["id"])] = (key, (props["id"], props.get("origin"), props, *ends))
+        out: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
         for key, row in found.values():
             out[key].append(row)
         return out
+
+    def _begin(self) -> None:
+        """Begin a write transaction, keeping a rollback copy of the store file until it ends.
+
+        The engine cannot always recover from a process killed in a transaction
+        (see :mod:`relgraph.store.rollback`): if this process dies before
+        :meth:`_commit` or :meth:`_rollback`, the next open puts the copy back.
+        """
+        self._exec("CHECKPOINT")  # the store file alone now holds the graph
+        self._guard = rollback.Guard(self._path)
+        try:
+            self._guard.take()
+        except OSError as e:
+            self._guard = None
+            raise StoreError(f"cannot save the store's state before writing to {self.location} "
+                             f"({e.strerror}); free some disk space or check the folder's "
+                             "permissions") from None
+        try:
+            self._exec("BEGIN TRANSACTION")
+        except BaseException:
+            self._guard.drop()
+            self._guard = None
+            raise
+
+    def _commit(self) -> None:
+        self._exec("COMMIT")
+        self._exec("CHECKPOINT")  # the file holds the new graph, with no WAL to replay
+        if self._guard is not None:
+            self._guard.drop()
+            self._guard = None
 
     def _rollback(self) -> None:
         # The engine may already have rolled back the failed transaction.
         with contextlib.suppress(RuntimeError):
             self._conn.execute("ROLLBACK")
+        if self._guard is not None:
+            self._guard.drop()
+            self._guard = None
 
 
 def _holder(path: Path) -> str:
-    """Who holds the store: "process N" when a writer left its pid, else a general phrase."""
+    """Who holds the store: "process N" when a running writer left its pid, else a general phrase.
+
+    A pid file outlives a writer that was killed; a reader leaves none. So the
+    pid is named only while that process is alive.
+    """
     try:
-        return f"process {int(path.with_name(path.name + '.pid').read_text().strip())}"
+        pid = int(path.with_name(path.name + ".pid").read_text().strip())
+        os.kill(pid, 0)  # signal 0: is it alive?
+    except PermissionError:  # alive, but another user's
+        return f"process {pid}"
     except (OSError, ValueError):
         return "another process"
+    return f"process {pid}"
 
 
 def _typed(var: str, p: Property) -> str:
-    """A row field, cast so that a column of all-null values still has its type."""
-    return f"CAST({var}.{p.name} AS {ENGINE_TYPES[p.type]})"
+    """A row field, cast so that a column of all-null values still has its type.
+
+    A list field that is null in one row comes out of the engine's parameters as
+    an empty list when other rows hold lists: stored as null again here (data
+    files never hold empty lists; the loader drops them).
+    """
+    cast = f"CAST({var}.{p.name} AS {ENGINE_TYPES[p.type]})"
+    if p.type in ("string[]", "sources"):
+        return f"CASE WHEN size({var}.{p.name}) > 0 THEN {cast} END"
+    return cast
+
+
+class _Copier:
+    """Runs COPY statements in order on a second thread.
+
+    The engine releases the GIL while it copies, so the next group's CSV file is
+    written while the engine copies the last one. ``done(n)`` marks the end of a
+    group of ``n`` records: progress is reported once the engine has copied it.
+    Leaving the block waits for every statement and raises the first error;
+    after an error the statements still queued are not run.
+    """
+
+    def __init__(self, execute: Callable[..., Any], tick: Callable[[int], None]):
+        self._execute = execute
+        self._tick = tick
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relgraph-copy")
+        self._pending: deque[tuple[Future[Any], int]] = deque()
+        self._failed = False
+
+    def __enter__(self) -> _Copier:
+        return self
+
+    def run(self, cypher: str, params: dict[str, Any] | None, remove: Path | None = None) -> None:
+        def job() -> None:
+            # After an error the engine has ended the transaction: a later statement would
+            # run, and commit, on its own. So nothing runs after the first error.
+            if self._failed:
+                return
+            try:
+                self._execute(cypher, params)
+            except BaseException:
+                self._failed = True
+                raise
+            if remove is not None:
+                remove.unlink()
+
+        self._pending.append((self._pool.submit(job), 0))
+        self._drain(wait=False)
+
+    def done(self, records: int) -> None:
+        self._pending.append((self._pool.submit(lambda: None), records))
+        self._drain(wait=False)
+
+    def _drain(self, *, wait: bool) -> None:
+        while self._pending and (wait or self._pending[0][0].done()):
+            future, records = self._pending.popleft()
+            future.result()
+            if records:
+                self._tick(records)
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        try:
+            if exc_type is None:
+                self._drain(wait=True)
+        finally:
+            # After an error, queued statements are dropped; a running one is waited for, so
+            # that nothing else uses the connection when the caller rolls back.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _NotCSV(Exception):
+    """A value that a temporary CSV file cannot carry exactly."""
+
+
+def _row_values(cols: list[Property], *, rel: bool) -> Callable[[tuple], list[Any]]:
+    """A function from a row (see ``EmbeddedStore._copy``) to its values in column order,
+    a relationship's source and target ids first."""
+    names = [c.name for c in cols]
+
+    def values(row: tuple) -> list[Any]:
+        ident, origin, props = row[0], row[1], row[2]
+        own = [ident if n == "id" else origin if n == "origin" else props.get(n) for n in names]
+        return [row[3], row[4], *own] if rel else own
+
+    return values
+
+
+def _text_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is not str or not value or "\0" in value:
+        raise _NotCSV
+    return value
+
+
+def _list_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is not list or not value:
+        raise _NotCSV
+    for v in value:
+        if type(v) is not str or not v or LIST_SEP in v or "\0" in v:
+            raise _NotCSV
+    return LIST_SEP.join(value)
+
+
+def _date_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is not date:
+        raise _NotCSV
+    return value.isoformat()
+
+
+def _bool_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is not bool:
+        raise _NotCSV
+    return "true" if value else "false"
+
+
+def _int_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) is not int:
+        raise _NotCSV
+    return str(value)
+
+
+def _float_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise _NotCSV
+    return repr(float(value))
+
+
+# Each turns a value into CSV text that `_from_text` turns back into exactly that value,
+# or raises _NotCSV.
+_CELLS: dict[str, Callable[[Any], str]] = {
+    "string[]": _list_cell, "sources": _list_cell, "date": _date_cell, "bool": _bool_cell,
+    "int": _int_cell, "float": _float_cell,
+}
+
+
+def _write_csv(path: Path, cols: list[Property], rows: Iterable[tuple],
+               values: Callable[[tuple], list[Any]], *, rel: bool) -> None:
+    """Write rows for ``COPY ... FROM (LOAD ...)``; every cell quoted (an empty one is null)."""
+    cells = [*([_text_cell, _text_cell] if rel else []), *(_CELLS.get(c.type, _text_cell) for c in cols)]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        w.writerow([f"c{i}" for i in range(len(cells))])
+        w.writerows([cell(v) for cell, v in zip(cells, values(row), strict=True)] for row in rows)
+
+
+def _from_text(col: str, p: Property) -> str:
+    """The expression that turns a column of text back into the property's type."""
+    if p.type in ("string[]", "sources"):
+        return f"string_split({col}, '{LIST_SEP}')"
+    engine = ENGINE_TYPES[p.type]
+    return col if engine == "STRING" else f"CAST({col} AS {engine})"
 
 
 def _chunks(rows: list, size: int = BATCH):

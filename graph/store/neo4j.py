@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from relgraph.errors import StoreError, UsageError
 from relgraph.model import Dataset
@@ -25,6 +25,7 @@ from relgraph.schema import Schema, load_schema
 from relgraph.store.base import Neighbour, Progress, Store, WriteResult
 
 BATCH = 5_000
+T = TypeVar("T")
 
 
 # -- statements, generated from the schema -----------------------------------
@@ -158,25 +159,39 @@ class Neo4jStore(Store):
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         if not password:
             raise UsageError("no Neo4j password: set NEO4J_PASSWORD")
+        self._password = password
+        if "@" in uri.partition("://")[2].split("/", 1)[0]:
+            # The driver refuses it too, quoting the URI: credentials travel only in `auth`.
+            raise UsageError("the Neo4j URI holds a user name or password (USER:PASSWORD@HOST); give "
+                             "the host alone, the user in NEO4J_USER and the password in NEO4J_PASSWORD "
+                             "(or --neo4j-password-stdin)")
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
             self._driver.verify_connectivity()
         except ne.AuthError:
             self._close_quietly()
-            raise StoreError(
+            raise StoreError(self._scrub(
                 f"Neo4j at {uri} rejected user {user!r} or its password; check NEO4J_USER and NEO4J_PASSWORD"
-            ) from None
+            )) from None
         except (ne.ServiceUnavailable, OSError):
             self._close_quietly()
-            raise StoreError(
+            raise StoreError(self._scrub(
                 f"cannot reach Neo4j at {uri}; is the server running? "
                 "(docker compose -f docker/compose.yml up -d)"
-            ) from None
+            )) from None
         except ne.Neo4jError as e:
             self._close_quietly()
-            raise StoreError(_explain(e, uri, self.database)) from None
+            raise StoreError(self._scrub(_explain(e, uri, self.database))) from None
+        except ne.ConfigurationError as e:  # e.g. a scheme this driver does not take
+            self._close_quietly()
+            raise UsageError(self._scrub(f"bad Neo4j URI {uri!r}: {e}")) from None
+        except ne.DriverError as e:
+            self._close_quietly()
+            raise StoreError(self._scrub(f"cannot connect to Neo4j at {uri}: {type(e).__name__}: {e}")
+                             ) from None
         except ValueError as e:  # malformed URI
-            raise UsageError(f"bad Neo4j URI {uri!r}: {e}") from None
+            self._close_quietly()
+            raise UsageError(self._scrub(f"bad Neo4j URI {uri!r}: {e}")) from None
         if not read_only:
             self._write_each(constraint_statements(self.schema))
 
@@ -189,36 +204,32 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._close_quietly()
 
+    def _scrub(self, message: str) -> str:
+        """A message without the password in it, whatever the driver or server put in it."""
+        password = getattr(self, "_password", None)
+        return message.replace(password, "***") if password else message
+
     # -- plumbing --------------------------------------------------------------
     def _read(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
-        from neo4j import exceptions as ne
-
-        def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, params or {})
-            return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
-
-        try:
-            with self._driver.session(database=self.database) as s:
-                return s.execute_read(work)
-        except ne.Neo4jError as e:
-            raise StoreError(_explain(e, self.location, self.database)) from None
-        except ne.DriverError as e:
-            raise StoreError(f"Neo4j at {self.location}: {type(e).__name__}") from None
+        return self._transaction(_statement(cypher, params), write=False)
 
     def _write(self, cypher: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
-        from neo4j import exceptions as ne
+        return self._transaction(_statement(cypher, params), write=True)
 
-        def work(tx: Any) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, params or {})
-            return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
+    def _transaction(self, work: Callable[[Any], T], *, write: bool) -> T:
+        """Run ``work(tx)`` in one managed transaction (retried by the driver on transient
+        errors, e.g. a server that restarts and comes back within its retry time)."""
+        from neo4j import exceptions as ne
 
         try:
             with self._driver.session(database=self.database) as s:
-                return s.execute_write(work)
+                return s.execute_write(work) if write else s.execute_read(work)
         except ne.Neo4jError as e:
-            raise StoreError(_explain(e, self.location, self.database)) from None
+            raise StoreError(self._scrub(_explain(e, self.location, self.database))) from None
         except ne.DriverError as e:
-            raise StoreError(f"Neo4j at {self.location}: {type(e).__name__}") from None
+            raise StoreError(self._scrub(
+                f"lost the connection to Neo4j at {self.location} ({type(e).__name__}); nothing of this "
+                "transaction was written: check the server, then run the command again")) from None
 
     def _write_each(self, statements: list[str]) -> None:
         for stmt in statements:
@@ -287,9 +298,10 @@ class Neo4jStore(Store):
     def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
         """Upsert the dataset, then remove what its origins no longer hold.
 
-        Each batch is its own managed transaction (retried on transient errors),
-        so a load interrupted half-way leaves part of it written; running the
-        same load again finishes it and gives exactly the clean-load graph.
+        All of it is one transaction (in batched statements): a load that fails,
+        loses its server or is killed half-way leaves nothing of itself, and
+        running it again gives exactly the clean-load graph. The driver retries
+        the whole transaction on transient errors.
         """
         if self.read_only:
             raise StoreError("store is open read-only")
@@ -299,14 +311,6 @@ class Neo4jStore(Store):
         incoming_nodes = {n.id for n in dataset.nodes}
         incoming_rels = {r.id: (r.source, r.target) for r in dataset.relationships}
 
-        # Relationships of these origins that are gone, or whose endpoints changed.
-        for t in self.schema.relationships:
-            _, rows = self._read(rel_ends_statement(t), {"origins": dataset.origins})
-            stale = [i for i, a, b in rows if incoming_rels.get(i) != (a, b)]
-            for chunk in _chunks(stale):
-                self._write(rel_delete_statement(t), {"ids": chunk})
-            result.relationships_removed += len(stale)
-
         types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for n in dataset.nodes:
@@ -315,31 +319,57 @@ class Neo4jStore(Store):
                 result.nodes_updated += 1
             else:
                 result.nodes_added += 1
-        for label, rows in by_label.items():
-            for chunk in _chunks(rows):
-                self._write(node_upsert_statement(label), {"rows": chunk})
-                tick(len(chunk))
 
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for r in dataset.relationships:
             groups[(r.type, types[r.source], types[r.target])].append(
                 {"id": r.id, "source": r.source, "target": r.target,
                  "props": {**r.props, "id": r.id, "origin": r.origin}})
-        for (t, a, b), rows in groups.items():
-            for chunk in _chunks(rows):
-                self._write(rel_upsert_statement(t, a, b), {"rows": chunk})
-                tick(len(chunk))
-            result.relationships_written += len(rows)
+            result.relationships_written += 1
 
         stale_nodes: dict[str, list[str]] = defaultdict(list)
         for i, (t, o) in index.items():
             if o in dataset.origins and i not in incoming_nodes:
                 stale_nodes[t].append(i)
-        for label, ids in stale_nodes.items():
-            for chunk in _chunks(ids):
-                self._write(node_delete_statement(label), {"ids": chunk})
-            result.nodes_removed += len(ids)
+                result.nodes_removed += 1
+
+        def work(tx: Any) -> int:
+            removed = 0
+            # Relationships of these origins that are gone, or whose endpoints changed.
+            for t in self.schema.relationships:
+                rows = tx.run(rel_ends_statement(t), {"origins": dataset.origins}).values()
+                stale = [i for i, a, b in rows if incoming_rels.get(i) != (a, b)]
+                for chunk in _chunks(stale):
+                    tx.run(rel_delete_statement(t), {"ids": chunk}).consume()
+                removed += len(stale)
+            for label, rows in by_label.items():
+                for chunk in _chunks(rows):
+                    tx.run(node_upsert_statement(label), {"rows": chunk}).consume()
+                    tick(len(chunk))
+            for (t, a, b), rows in groups.items():
+                for chunk in _chunks(rows):
+                    tx.run(rel_upsert_statement(t, a, b), {"rows": chunk}).consume()
+                    tick(len(chunk))
+            for label, ids in stale_nodes.items():
+                for chunk in _chunks(ids):
+                    tx.run(node_delete_statement(label), {"ids": chunk}).consume()
+            return removed
+
+        result.relationships_removed = self._transaction(work, write=True)
         return result
+
+
+Rows = tuple[list[str], list[list[Any]]]
+
+
+def _statement(cypher: str, params: dict[str, Any] | None) -> Callable[[Any], Rows]:
+    """A transaction function that runs one statement and returns its columns and rows."""
+
+    def work(tx: Any) -> Rows:
+        result = tx.run(cypher, params or {})
+        return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
+
+    return work
 
 
 def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:

@@ -1,0 +1,151 @@
+"""The benchmark suite's own correctness, at a small size (benchmarks/ measures speed; this checks it).
+
+- the generator is deterministic and writes files relgraph validates as they are;
+- after each load path (relgraph's load, the engine's raw COPY of prepared CSV
+  files, one statement per row) the store holds the expected rows;
+- every canned query returns the same rows on the stores of the two bulk paths;
+- the runner writes its table and JSON.
+"""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import analysing, generate, harness, querying
+from benchmarks.__main__ import main
+from benchmarks.generate import Generated, Spec
+from benchmarks.loading import per_row, prepare_native_csv, raw_copy
+from relgraph import api
+from relgraph.loaders import read_dataset
+from relgraph.queries import convert_params, load_queries, run_on
+from relgraph.store import open_store
+
+SIZE = 2_000
+
+
+def _digest(files: list[Path]) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return generate.generate(tmp_path_factory.mktemp("gen") / "data", Spec.for_size(SIZE))
+
+
+@pytest.fixture(scope="module")
+def stores(generated: Generated, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The generated files loaded by relgraph, and copied raw by the engine."""
+    work = tmp_path_factory.mktemp("stores")
+    ours = str(work / "relgraph.db")
+    api.load(generated.files, store=ours)
+    plan = prepare_native_csv(read_dataset(generated.files), work / "native")
+    raw = str(work / "raw.db")
+    raw_copy(raw, plan)
+    return {"relgraph": ours, "raw": raw, "plan": str(work / "native" / "plan.json")}
+
+
+def test_generator_is_deterministic(generated: Generated, tmp_path: Path) -> None:
+    again = generate.generate(tmp_path / "again", Spec.for_size(SIZE))
+    assert _digest(again.files) == _digest(generated.files)
+    other = generate.generate(tmp_path / "other", Spec.for_size(SIZE, seed=1))
+    assert _digest(other.files) != _digest(generated.files)
+
+
+def test_generated_files_validate_with_the_counts_the_generator_reports(generated: Generated) -> None:
+    assert generated.relationship_count >= SIZE
+    assert generated.nodes["State"] == 200
+    ds = read_dataset(generated.files)
+    assert dict(Counter(n.type for n in ds.nodes)) == generated.nodes
+    assert dict(Counter(r.type for r in ds.relationships)) == generated.relationships
+    assert {f.suffix for f in generated.files} == {".csv", ".yaml"}
+    assert all(r.props.get("date") or r.props.get("validFrom") for r in ds.relationships)
+
+
+def test_big_types_are_split_into_files_under_the_loaders_limit(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generate, "MAX_ROWS", 500)
+    g = generate.generate(tmp_path, Spec.for_size(SIZE))
+    assert any("-part2" in f.name for f in g.files)
+    assert all(len(f.read_text().splitlines()) <= 501 for f in g.files if f.suffix == ".csv")
+    ds = read_dataset(g.files)
+    assert len(ds.relationships) == g.relationship_count
+
+
+def _counts(store: str) -> dict[str, dict[str, int]]:
+    return {k: {t: n for t, n in v.items() if n} for k, v in api.stats(store=store).items()}
+
+
+def test_every_load_path_stores_every_row(generated: Generated, stores: dict[str, str],
+                                          tmp_path: Path) -> None:
+    expected = {"nodes": generated.nodes, "relationships": generated.relationships}
+    assert _counts(stores["relgraph"]) == expected
+    assert _counts(stores["raw"]) == expected
+    plan = json.loads(Path(stores["plan"]).read_text())
+    seconds, created = per_row(str(tmp_path / "per-row.db"), plan, sample=40)
+    assert seconds > 0 and 30 <= created <= 60
+    counts = _counts(str(tmp_path / "per-row.db"))
+    assert counts["nodes"] == generated.nodes
+    assert sum(counts["relationships"].values()) == created
+
+
+def _rows(store: str, name: str, given: dict[str, Any]) -> list[str]:
+    q = load_queries()[name]
+    with open_store(store, read_only=True) as st:
+        columns, rows = run_on(st, q, convert_params(q, given, st))
+    if name == "shortest-path":  # one of the equally short paths: the same length, not the same hops
+        return [str(len(rows))]
+    if name == "neighbors":  # the same nodes at the same distances; the way there may differ
+        keep = [columns.index(c) for c in ("hops", "name", "type", "id")]
+        rows = [[r[i] for i in keep] for r in rows]
+    return sorted(repr(r) for r in rows)
+
+
+def test_queries_return_the_same_rows_after_either_load(generated: Generated, stores: dict[str, str]) -> None:
+    sets = querying.parameter_sets(generated)
+    assert set(sets) == set(load_queries()), "every canned query needs benchmark parameters"
+    nonempty = 0
+    for name, params in sets.items():
+        for given in params[:3]:
+            ours = _rows(stores["relgraph"], name, given)
+            assert ours == _rows(stores["raw"], name, given), (name, given)
+            nonempty += bool(ours)
+    assert nonempty >= 20  # the parameters find data, so the comparison means something
+
+
+def test_pagerank_agrees_with_igraph(stores: dict[str, str]) -> None:
+    pytest.importorskip("igraph")
+    from relgraph.analytics.measures import pagerank
+    from relgraph.analytics.project import project, select, simple
+
+    with open_store(stores["relgraph"], read_only=True) as st:
+        U = simple(select(project(st)))
+    Gi, index = analysing._igraph(U)
+    ours, theirs = pagerank(U), Gi.pagerank(damping=0.85)
+    assert max(abs(ours[v] - theirs[index[v]]) for v in U) < 1e-8
+
+
+def test_the_runner_prints_a_table_and_writes_json(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.json"
+    assert main(["run", "--size", "500", "--only", "cli", "--cli-runs", "2", "--workdir", str(tmp_path),
+                 "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| cli" in printed and "relgraph --help" in printed and "python -c pass" in printed
+    data = json.loads(out.read_text())
+    (fig,) = data["figures"]
+    assert fig["name"] == "relgraph --help" and len(fig["samples"]) == 2 and fig["ratio"] > 0
+    assert data["machine"]["cpus"] >= 1 and "real_ladybug" in data["machine"]["versions"]
+    assert main(["compare", str(out), str(out)]) == 0
+
+
+def test_doctests_of_the_suite() -> None:
+    for module in (generate, harness):
+        failed, _ = doctest.testmod(module)
+        assert failed == 0, module.__name__
