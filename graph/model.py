@@ -35,7 +35,7 @@ class Citation:
         return f"{self.doc}{SEP}{self.locator}" if self.locator else self.doc
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     id: str
     type: str
@@ -48,7 +48,7 @@ class Node:
         return self.props.get("name", self.id)
 
 
-@dataclass
+@dataclass(slots=True)
 class Relationship:
     id: str
     type: str

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -47,7 +49,13 @@ def parse_date(value: Any, *, end: bool = False) -> tuple[date, str]:
     if isinstance(value, date):
         return value, "day"
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    m = DATE_RE.match(text or "")
+    return _parse_date_text(text or "", end)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
+    # Cached: a big load repeats the same few thousand dates, and then shares their objects.
+    m = DATE_RE.match(text)
     if not m:
         raise _Bad("not a date", "write YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)")
     y, mo, d = int(m[1]), m[2], m[3]
@@ -88,7 +96,11 @@ def _scalar_text(value: Any) -> str:
 def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
     """Convert a raw value to the property's type, or raise ``_Bad``."""
     t = prop.type
-    if t in ("string", "text"):
+    if t == "string":
+        text = _scalar_text(value)
+        # Short values (roles, codes) repeat across rows: one shared object each (memory at a million).
+        return sys.intern(text) if len(text) < 32 else text
+    if t == "text":
         return _scalar_text(value)
     if t == "string[]":
         return [_scalar_text(v) for v in _as_list(value, from_csv)]
@@ -134,7 +146,7 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
         text = _scalar_text(value)
         if text not in prop.values:
             raise _Bad("not an allowed value", _suggest(text, prop.values))
-        return text
+        return sys.intern(text)
     raise AssertionError(t)
 
 
@@ -361,5 +373,5 @@ class Validator:
                 ok = False
         if ok and cites:
             props["sources"] = [str(c) for c in cites]
-            props["sourceDocs"] = list(dict.fromkeys(c.doc for c in cites))
+            props["sourceDocs"] = list(dict.fromkeys(sys.intern(c.doc) for c in cites))
         return ok

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from relgraph.errors import StoreError, StoreInUseError
-from relgraph.model import Dataset
+from relgraph.model import Dataset, Relationship
 from relgraph.schema import Property, Schema, load_schema
 from relgraph.store import rollback
 from relgraph.store.base import Neighbour, Progress, Store, WriteResult
@@ -343,7 +343,7 @@ class EmbeddedStore(Store):
                   _Copier(self._exec, tick) as copier):
                 for t, nodes in by_type.items():
                     cols = _columns(self.schema, self.schema.nodes[t].properties)
-                    self._copy(copier, t, cols, [(n.id, n.origin, n.props) for n in nodes], Path(tmp))
+                    self._copy(copier, t, cols, nodes, Path(tmp))
                     copier.done(len(nodes))
                     updated = sum(1 for n in nodes if n.id in index)
                     result.nodes_added += len(nodes) - updated
@@ -353,7 +353,7 @@ class EmbeddedStore(Store):
                 written: dict[tuple[str, str, str], int] = defaultdict(int)
                 for r in dataset.relationships:
                     key = (r.type, types[r.source], types[r.target])
-                    groups[key].append((r.id, r.origin, r.props, r.source, r.target))
+                    groups[key].append(r)
                     written[key] += 1
                 for (t, a, b), rows in groups.items():
                     cols = _columns(self.schema, self.schema.relationships[t].properties)
@@ -366,12 +366,12 @@ class EmbeddedStore(Store):
             raise
         return result
 
-    def _copy(self, copier: _Copier, table: str, cols: list[Property], rows: list[tuple], tmp: Path,
+    def _copy(self, copier: _Copier, table: str, cols: list[Property], rows: list[Any], tmp: Path,
               ends: tuple[str, str] | None = None) -> None:
         """Append ``rows`` to ``table`` with the engine's bulk COPY, run by ``copier``.
 
-        A row is (id, origin, props) for nodes and (id, origin, props, source id,
-        target id) for relationships between the tables ``ends``. Groups of
+        Rows are :class:`Node` objects, or :class:`Relationship` objects between
+        the tables ``ends``. Groups of
         ``COPY_FILE_MIN`` rows or more go through a temporary CSV file (every
         column read as text, then cast; list items joined with ``LIST_SEP``).
         Small groups, and a group holding a value such a file cannot carry
@@ -409,10 +409,10 @@ class EmbeddedStore(Store):
             copier.run(f"COPY {table} FROM (UNWIND $rows AS r RETURN {ret}){tail}", {"rows": dicts})
 
     def _relationships_of(self, ids_by_table: dict[str, list[str]]) -> dict[tuple[str, str, str],
-                                                                             list[tuple]]:
-        """Every relationship touching the given nodes, as rows to copy back:
-        {(type, source table, target table): [(id, origin, properties, source id, target id)]}."""
-        found: dict[tuple[str, str], tuple[tuple[str, str, str], tuple]] = {}
+                                                                             list[Relationship]]:
+        """Every relationship touching the given nodes, to copy back:
+        {(type, source table, target table): [relationship]}."""
+        found: dict[tuple[str, str], tuple[tuple[str, str, str], Relationship]] = {}
         for t, ids in ids_by_table.items():
             for chunk in _chunks(ids):
                 for outgoing, pattern in ((True, f"(n:{t})-[r]->(m)"), (False, f"(m)-[r]->(n:{t})")):
@@ -422,8 +422,9 @@ class EmbeddedStore(Store):
                         props = _clean(r)
                         ends = (nid, mid) if outgoing else (mid, nid)
                         key = (rt, t, mt) if outgoing else (rt, mt, t)
-                        found[(rt, props["id"])] = (key, (props["id"], props.get("origin"), props, *ends))
-        out: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+                        rel = Relationship(props["id"], rt, ends[0], ends[1], props, props.get("origin"))
+                        found[(rt, props["id"])] = (key, rel)
+        out: dict[tuple[str, str, str], list[Relationship]] = defaultdict(list)
         for key, row in found.values():
             out[key].append(row)
         return out
@@ -558,15 +559,15 @@ class _NotCSV(Exception):
     """A value that a temporary CSV file cannot carry exactly."""
 
 
-def _row_values(cols: list[Property], *, rel: bool) -> Callable[[tuple], list[Any]]:
-    """A function from a row (see ``EmbeddedStore._copy``) to its values in column order,
+def _row_values(cols: list[Property], *, rel: bool) -> Callable[[Any], list[Any]]:
+    """A function from a node or relationship to its values in column order,
     a relationship's source and target ids first."""
     names = [c.name for c in cols]
 
-    def values(row: tuple) -> list[Any]:
-        ident, origin, props = row[0], row[1], row[2]
+    def values(row: Any) -> list[Any]:
+        ident, origin, props = row.id, row.origin, row.props
         own = [ident if n == "id" else origin if n == "origin" else props.get(n) for n in names]
-        return [row[3], row[4], *own] if rel else own
+        return [row.source, row.target, *own] if rel else own
 
     return values
 
@@ -630,8 +631,8 @@ _CELLS: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _write_csv(path: Path, cols: list[Property], rows: Iterable[tuple],
-               values: Callable[[tuple], list[Any]], *, rel: bool) -> None:
+def _write_csv(path: Path, cols: list[Property], rows: Iterable[Any],
+               values: Callable[[Any], list[Any]], *, rel: bool) -> None:
     """Write rows for ``COPY ... FROM (LOAD ...)``; every cell quoted (an empty one is null)."""
     cells = [*([_text_cell, _text_cell] if rel else []), *(_CELLS.get(c.type, _text_cell) for c in cols)]
     with path.open("w", newline="", encoding="utf-8") as f:
