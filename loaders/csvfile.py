@@ -16,6 +16,16 @@ from relgraph.loaders.records import RawRecord
 from relgraph.loaders.yamlfile import decode
 
 
+class FileNameType(str):
+    """A record's ``type`` taken from its file's name: the file has no ``type`` column.
+
+    Equal to the plain name; the validator tells by it that an unknown type is a
+    badly named file, and says so once for the file instead of once a row.
+    """
+
+    __slots__ = ()
+
+
 def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
     name = str(path)
     text = decode(path, problems)
@@ -38,7 +48,7 @@ def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
         problems.append(Problem(name, 1, None, None, f"header has {what}",
                                 "give every column one unique name"))
         return []
-    default_type = None if "type" in header else path.stem
+    default_type = None if "type" in header else FileNameType(path.stem)
     records: list[RawRecord] = []
     line = reader.line_num + 1
     while True:

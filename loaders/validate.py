@@ -13,9 +13,11 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from relgraph.errors import Problem
+from relgraph.loaders.csvfile import FileNameType
 from relgraph.loaders.records import RawRecord
 from relgraph.model import Citation, Dataset, Node, Relationship
 from relgraph.schema import NodeType, Property, RelType, Schema
@@ -168,6 +170,7 @@ class Validator:
         self.broken: set[str] = set()
         self._types: dict[str, tuple[NodeType | None, RelType | None]] = {}
         self._required: dict[str, list[Property]] = {}
+        self._misnamed: set[str] = set()  # CSV files whose name was reported as not a type
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
         self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
@@ -241,10 +244,29 @@ class Validator:
             self.bad(rec, "type", raw, "unknown relationship type", hint)
             return None
         kind = node_t or rel_t
-        if kind is None:
+        if kind is None and isinstance(raw, FileNameType):
+            self._misnamed_file(rec, name)
+        elif kind is None:
             self.bad(rec, "type", raw, "unknown type",
                      _suggest(name, [*self.schema.nodes, *self.schema.relationships]))
         return kind
+
+    def _misnamed_file(self, rec: RawRecord, stem: str) -> None:
+        """A CSV file with no `type` column, named for no type: said once for the file, on its header."""
+        if rec.file in self._misnamed:
+            return
+        self._misnamed.add(rec.file)
+        types = [*self.schema.nodes.values(), *self.schema.relationships.values()]
+        # Matched as the file name is looked up: a type's name or alias, in any letter case.
+        spellings = {s.casefold(): s for t in types for s in (*t.aliases, t.name)}
+        close = difflib.get_close_matches(stem.casefold(), spellings, n=1, cutoff=0.6)
+        hint = f"did you mean {spellings[close[0]]}{Path(rec.file).suffix}? " if close else ""
+        self.problems.append(Problem(
+            rec.file, 1, None, None,
+            f"no `type` column, and the file name {stem!r} is not a node or relationship type",
+            "add a `type` column, or name the file after a node or relationship type or one of its "
+            f"aliases, in any letter case (e.g. Person.csv or holds.csv): {hint}"
+            f"types: {', '.join(sorted(t.name for t in types))}"))
 
     def _props(self, rec: RawRecord, kind: NodeType | RelType) -> dict[str, Any] | None:
         props: dict[str, Any] = {}

@@ -4,11 +4,14 @@ A data file is a mapping with an optional ``defaults`` mapping (properties
 applied to every record that lacks them) and ``nodes`` and ``relationships``
 lists. Dates stay strings here (the validator parses them, so a bad date gets a
 located message instead of a YAML crash). Anchors and aliases are refused: the
-data has no need of them and they allow "billion laughs" expansion.
+data has no need of them and they allow "billion laughs" expansion. A key written
+twice in one mapping is reported (YAML itself keeps the last one silently).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +63,16 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """libyaml's safe loader that records lines and keeps dates as strings."""
+    """libyaml's safe loader that records lines, keeps dates as strings and notes duplicate keys."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        # (key, line of its first occurrence, line of this one, whether the value is a list or mapping)
+        self.duplicates: list[tuple[str, int, int, bool]] = []
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        self.flatten_mapping(node)
+        own = node.value
+        self.flatten_mapping(node)  # drops `<<` pairs from `own` in place; merged pairs go first
         out = _LineDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
@@ -73,7 +82,20 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 key = str(key)
             out[key] = self.construct_object(value_node, deep=True)
             out.key_lines[key] = key_node.start_mark.line + 1
+        if len(out) != len(node.value):  # keys collapsed: a test per mapping, none per key
+            self._find_duplicates(own)
         return out
+
+    def _find_duplicates(self, own: list[tuple[yaml.Node, yaml.Node]]) -> None:
+        # Only among the mapping's own keys: one of them may override a key merged in by `<<`.
+        first: dict[str, int] = {}
+        for key_node, value_node in own:
+            key = str(self.construct_object(key_node, deep=True))  # already built: cached
+            line = key_node.start_mark.line + 1
+            if key in first:
+                self.duplicates.append((key, first[key], line, isinstance(value_node, yaml.CollectionNode)))
+            else:
+                first[key] = line
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
@@ -82,6 +104,52 @@ _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+         (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+_SNIFF = 1024  # bytes looked at for UTF-16 or UTF-32 without a byte order mark
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" if ``data`` is text in one of them, else None.
+
+    By the byte order mark, or without one by where the NUL bytes are: ASCII
+    characters (keys, column names, punctuation: a data file has many) take a
+    NUL in every other byte in UTF-16, in the top two bytes of four in UTF-32,
+    always at the same offsets. A binary file has NULs too, but not in that
+    pattern, and it does not decode to text without control characters.
+
+    >>> _wide_encoding("nodes: []".encode("utf-16")), _wide_encoding("id,name".encode("utf-16-be"))
+    ('UTF-16', 'UTF-16')
+    >>> _wide_encoding("nodes: []".encode("utf-32-le")), _wide_encoding("nodes: []".encode("utf-8-sig"))
+    ('UTF-32', None)
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    head = data[: min(len(data), _SNIFF) // 4 * 4]
+    if b"\x00" not in head:
+        return None
+    n = len(head) // 4
+    q = [head[i::4].count(0) for i in range(4)]  # NULs at each offset modulo 4
+    even, odd = q[0] + q[2], q[1] + q[3]
+    for encoding, codec, pattern in (
+        ("UTF-32", "utf-32-le", q[3] == n and q[2] >= n // 2),
+        ("UTF-32", "utf-32-be", q[0] == n and q[1] >= n // 2),
+        ("UTF-16", "utf-16-le", odd >= n // 4 and odd >= 2 * even),
+        ("UTF-16", "utf-16-be", even >= n // 4 and even >= 2 * odd),
+    ):
+        if pattern:
+            try:  # not final: the bytes looked at may end inside a character
+                text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
+            except UnicodeDecodeError:
+                continue
+            if not _CONTROL.search(text):
+                return encoding
+    return None
 
 
 def decode(path: Path, problems: list[Problem]) -> str | None:
@@ -99,6 +167,11 @@ def decode(path: Path, problems: list[Problem]) -> str | None:
     except OSError as e:
         problems.append(Problem(name, None, None, None, f"cannot read file: {e.strerror}",
                                 "check the path and its permissions"))
+        return None
+    wide = _wide_encoding(data)
+    if wide:
+        problems.append(Problem(name, None, None, None, f"file is encoded as {wide}, not UTF-8",
+                                "save the file as UTF-8"))
         return None
     if b"\x00" in data:
         # Checked before decoding: a binary file is rarely valid UTF-8, and
@@ -126,7 +199,11 @@ def read_yaml(path: Path, problems: list[Problem]) -> list[RawRecord]:
         return []
     try:
         _check_events(text)
-        doc: Any = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            doc: Any = loader.get_single_data()
+        finally:
+            loader.dispose()
     except _Refused as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         problems.append(Problem(name, line, None, None, str(e.problem), e.fix))
@@ -144,6 +221,11 @@ def read_yaml(path: Path, problems: list[Problem]) -> list[RawRecord]:
     except yaml.YAMLError as e:
         problems.append(Problem(name, None, None, None, f"YAML error: {e}", "correct the YAML"))
         return []
+    for key, first, line, whole in sorted(loader.duplicates, key=lambda d: d[2]):
+        # Reported, not fatal: the last value is read on, so the file's other problems show too.
+        problems.append(Problem(name, line, key, None, f"duplicate key (first at line {first})",
+                                "keep one of the two, or merge their entries into one" if whole
+                                else "keep one of the two"))
     if doc is None:
         problems.append(Problem(name, None, None, None, "file is empty",
                                 "add `nodes:` and/or `relationships:` lists, or remove the file"))

@@ -330,6 +330,84 @@ def test_utf8_bom_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert node.props["name"] == "Тестовая справка"
 
 
+def test_yaml_duplicate_keys_are_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        defaults:
+          status: confirmed
+          status: reported
+        nodes:
+        @DOC
+          - id: state:MNG
+            type: State
+            name: Mongolia
+            iso3: MNG
+            name: Mongolia (Outer)
+            sources: [doc:test-brief]
+            name: Mongol Uls
+          - {id: state:CHN, type: State, name: China, iso3: CHN, sources: [doc:test-brief], iso3: CHN}
+          - <<: [{name: Merged, iso3: XXX}, {name: Merged again}]
+            id: state:KOR
+            type: State
+            name: Republic of Korea
+            iso3: KOR
+            sources: [doc:test-brief]
+          - id: state:PRK
+            type: State
+            name: DPRK
+            iso3: PRK
+            sources: [doc:test-brief]
+            1: one
+            "1": one again
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:3: status: duplicate key (first at line 2) (fix: keep one of the two)",
+        "a.yaml:13: name: duplicate key (first at line 11) (fix: keep one of the two)",
+        # A third one is still a duplicate of the first.
+        "a.yaml:15: name: duplicate key (first at line 11) (fix: keep one of the two)",
+        "a.yaml:16: iso3: duplicate key (first at line 16) (fix: keep one of the two)",
+        # Keys that merging (`<<`) brings in may repeat, and the mapping's own keys override them.
+        "a.yaml:29: 1: duplicate key (first at line 28) (fix: keep one of the two)",
+        # The file is read on with the last value of each key, so its other problems show too.
+        "a.yaml:29: 1 = 'one again': unknown property for State (fix: allowed: aliases, date, datePrecision, "
+        "description, iso2, iso3, name, note, sources, status, validFrom, validTo)",
+    ]
+    write(tmp_path, "b.yaml", """\
+        nodes:
+        @DOC
+        relationships: []
+        nodes:
+          - {id: doc:other, type: Document, name: Other, status: confirmed}
+        """)
+    assert problems(monkeypatch, tmp_path, "b.yaml") == [
+        "b.yaml:7: nodes: duplicate key (first at line 1) (fix: keep one of the two, or merge their entries "
+        "into one)",
+    ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("suffix", [".yaml", ".csv"])
+def test_utf16_and_utf32_files_are_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 codec: str, suffix: str) -> None:
+    """With a byte order mark ("utf-16", "utf-32") or without one, Korean text or ASCII."""
+    text = ("nodes:\n  - {id: person:choe, type: Person, name: 최선희 가가}\n" if suffix == ".yaml"
+            else "type,id,name\nPerson,person:choe,최선희 가가\n")
+    (tmp_path / f"a{suffix}").write_bytes(text.encode(codec))
+    assert problems(monkeypatch, tmp_path, f"a{suffix}") == [
+        f"a{suffix}: file is encoded as {codec[:6].upper()}, not UTF-8 (fix: save the file as UTF-8)",
+    ]
+
+
+def test_binary_with_nul_bytes_in_a_pattern_is_still_binary(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small 16-bit numbers: a NUL in every other byte, like UTF-16, but no text.
+    (tmp_path / "a.csv").write_bytes(b"".join(n.to_bytes(2, "little") for n in range(200)))
+    (tmp_path / "b.yaml").write_bytes(b"\x00\x00\x00\x01" * 50)
+    assert problems(monkeypatch, tmp_path, "a.csv", "b.yaml") == [
+        "a.csv:1: contains NUL bytes (binary file?) (fix: give a YAML or CSV text file)",
+        "b.yaml:1: contains NUL bytes (binary file?) (fix: give a YAML or CSV text file)",
+    ]
+
+
 # -- CSV specifics ---------------------------------------------------------------------
 def test_csv_type_from_file_name_and_list_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, "docs.yaml", "nodes:\n" + DOC)
@@ -396,6 +474,54 @@ def test_csv_header_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         "empty.csv: file is empty (fix: add a header row and data rows, or remove the file)",
         "quotes.csv:2: CSV error: unexpected end of data (fix: check the quotes on this line)",
     ]
+
+
+def test_csv_utf8_bom_is_not_part_of_the_first_column_name(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Document.csv").write_bytes("\ufeffid,name,status\ndoc:a,Справка,confirmed\n".encode())
+    (tmp_path / "nodes.csv").write_bytes("\ufefftype,id,name,status\nDocument,doc:b,B,confirmed\n".encode())
+    monkeypatch.chdir(tmp_path)
+    ds = read_dataset(["Document.csv", "nodes.csv"])
+    assert sorted((n.id, n.props["name"]) for n in ds.nodes) == [("doc:a", "Справка"), ("doc:b", "B")]
+
+
+def test_csv_file_name_that_is_no_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.schema import load_schema
+
+    schema = load_schema()
+    types = ", ".join(sorted([*schema.nodes, *schema.relationships]))
+    fix = ("add a `type` column, or name the file after a node or relationship type or one of its aliases, "
+           "in any letter case (e.g. Person.csv or holds.csv): ")
+    write(tmp_path, "docs.yaml", "nodes:\n" + DOC)
+    write(tmp_path, "persons.csv", """\
+        id,name,status,sources
+        person:choe,Choe Son Hui,confirmed,doc:test-brief
+        person:lavrov,Sergey Lavrov,confirmed,doc:test-brief
+        """)
+    write(tmp_path, "people-and-posts.csv", """\
+        id,name,status,sources
+        position:dprk-fm,Minister of Foreign Affairs of the DPRK,confirmed,doc:test-brief
+        """)
+    # Named for a type: the nodes of the files above are not reported again as unknown here.
+    write(tmp_path, "HOLDS.csv", """\
+        from,to,status,sources
+        person:choe,position:dprk-fm,confirmed,doc:test-brief
+        """)
+    names = ["docs.yaml", "persons.csv", "people-and-posts.csv", "HOLDS.csv"]
+    assert problems(monkeypatch, tmp_path, *names) == [
+        "people-and-posts.csv:1: no `type` column, and the file name 'people-and-posts' is not a node or "
+        f"relationship type (fix: {fix}types: {types})",
+        # Once for the file, on its header, not once a row.
+        "persons.csv:1: no `type` column, and the file name 'persons' is not a node or relationship type "
+        f"(fix: {fix}did you mean Person.csv? types: {types})",
+    ]
+    # The forms the fix names: a type's name or alias, in any letter case.
+    (tmp_path / "persons.csv").rename(tmp_path / "person.csv")
+    (tmp_path / "people-and-posts.csv").rename(tmp_path / "post.csv")  # Post: an alias of Position
+    ds = read_dataset(["docs.yaml", "person.csv", "post.csv", "HOLDS.csv"])
+    assert {n.id: n.type for n in ds.nodes if n.type != "Document"} == {
+        "person:choe": "Person", "person:lavrov": "Person", "position:dprk-fm": "Position"}
+    assert [r.type for r in ds.relationships] == ["HOLDS"]
 
 
 # -- finding files -----------------------------------------------------------------------

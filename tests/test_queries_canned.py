@@ -376,6 +376,24 @@ def test_neighbors_match_an_independent_breadth_first_search(st: Store, graph: d
     assert col(rows, "hops") == sorted(col(rows, "hops"))
 
 
+def test_neighbors_three_rings(st: Store, graph: dict[str, Any]) -> None:
+    # The LadybugDB body has one branch per ring (fixed patterns for 1 and 2, a
+    # shortest-path search for 3): each ring must hold exactly the BFS ring, sorted.
+    rows = run(st, "neighbors", node="Choe Son Hui", hops=3)
+    want = bfs(adjacency(graph), "person:choe-son-hui", 3)
+    del want["person:choe-son-hui"]
+    assert {r["id"]: r["hops"] for r in rows} == want
+    assert len(rows) == len(want)  # one row per node
+    assert {r["hops"] for r in rows} == {1, 2, 3}
+    keys = [(r["hops"], r["type"], r["name"]) for r in rows]
+    assert keys == sorted(keys)
+    for r in rows:
+        assert len(r["via"]) == r["hops"] and r["status"] and r["sources"]
+    for hops in (1, 2):
+        assert {r["id"] for r in run(st, "neighbors", node="Choe Son Hui", hops=hops)} == {
+            i for i, d in want.items() if d <= hops}
+
+
 def test_neighbors_by_date(st: Store) -> None:
     before = {r["id"] for r in run(st, "neighbors", node="Lavrov", to="2003")}
     after = {r["id"] for r in run(st, "neighbors", node="Lavrov", **{"from": "2023"})}

@@ -21,6 +21,7 @@ from conftest import BAD, MINI
 from relgraph.errors import InputError
 from relgraph.loaders import read_dataset
 from relgraph.loaders.yamlfile import MAX_BYTES, MAX_DEPTH
+from relgraph.schema import load_schema
 
 pytestmark = pytest.mark.reliability
 
@@ -31,6 +32,8 @@ UTF8_FIX = "save the file as UTF-8"
 DOC_PROPS = ("aliases, author, date, datePrecision, description, kind, name, note, published, publisher, "
              "sources, status, url, validFrom, validTo")
 DATE_FIX = "write YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)"
+SCHEMA = load_schema()
+TYPES = ", ".join(sorted([*SCHEMA.nodes, *SCHEMA.relationships]))
 
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb.yaml": [
@@ -55,6 +58,11 @@ EXPECTED: dict[str, list[str]] = {
     "csv-empty.csv": [
         "csv-empty.csv: file is empty (fix: add a header row and data rows, or remove the file)",
     ],
+    "csv-no-type-column.csv": [
+        "csv-no-type-column.csv:1: no `type` column, and the file name 'csv-no-type-column' is not a node "
+        "or relationship type (fix: add a `type` column, or name the file after a node or relationship type "
+        f"or one of its aliases, in any letter case (e.g. Person.csv or holds.csv): types: {TYPES})",
+    ],
     "csv-unclosed-quote.csv": [
         "csv-unclosed-quote.csv:2: CSV error: unexpected end of data (fix: check the quotes on this line)",
     ],
@@ -68,6 +76,15 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "date-format.yaml": [
         f"date-format.yaml:12: date = '13/09/2023': not a date (fix: {DATE_FIX})",
+    ],
+    "duplicate-key.yaml": [
+        "duplicate-key.yaml:12: name: duplicate key (first at line 10) (fix: keep one of the two)",
+        "duplicate-key.yaml:13: loc: duplicate key (first at line 13) (fix: keep one of the two)",
+        "duplicate-key.yaml:15: nodes: duplicate key (first at line 4) "
+        "(fix: keep one of the two, or merge their entries into one)",
+        # The last `nodes:` is the one read on: the Document of the first is lost.
+        "duplicate-key.yaml:20: sources = 'doc:test-brief | p. 1': cites unknown document 'doc:test-brief' "
+        "(fix: cite a Document id (add the Document under `nodes:`))",
     ],
     "entry-not-a-mapping.yaml": [
         "entry-not-a-mapping.yaml:4: nodes[1] = 'Choe Son Hui': entry is not a mapping "
@@ -117,7 +134,10 @@ EXPECTED: dict[str, list[str]] = {
         "(fix: use only defaults, nodes, relationships)",
     ],
     "utf-16.yaml": [
-        "utf-16.yaml:1: contains NUL bytes (binary file?) (fix: give a YAML or CSV text file)",
+        f"utf-16.yaml: file is encoded as UTF-16, not UTF-8 (fix: {UTF8_FIX})",
+    ],
+    "utf-16-no-bom.csv": [
+        f"utf-16-no-bom.csv: file is encoded as UTF-16, not UTF-8 (fix: {UTF8_FIX})",
     ],
     "wrong-value-types.yaml": [
         "wrong-value-types.yaml:10: name = ['Sergey Lavrov']: must be text "
@@ -200,6 +220,10 @@ def test_the_corpus_has_at_least_thirty_distinct_inputs() -> None:
 def test_fixtures_hold_the_bytes_they_are_named_for(generated: Path) -> None:
     utf16 = (BAD_MORE / "utf-16.yaml").read_bytes()
     assert utf16.startswith(b"\xff\xfe") and utf16.decode("utf-16").startswith("# Saved as UTF-16")
+    utf16_no_bom = (BAD_MORE / "utf-16-no-bom.csv").read_bytes()
+    assert not utf16_no_bom.startswith((b"\xff\xfe", b"\xfe\xff"))
+    assert utf16_no_bom.decode("utf-16-le").startswith("type,id,name,status\n")
+    assert (BAD_MORE / "duplicate-key.yaml").read_text("utf-8").count("\nnodes:") == 2
     latin1 = (BAD_MORE / "latin-1.csv").read_bytes()
     assert "Société".encode("latin-1") in latin1
     junk = (BAD_MORE / "binary-junk-no-nul.yaml").read_bytes()
