@@ -45,7 +45,8 @@ def parameter_sets(g: Generated) -> dict[str, list[dict[str, Any]]]:
     pairs = list(zip(states, states[1:] + states[:1], strict=True))
     windows = [{"from": a, "to": b} for a, b in WINDOWS]
     return {
-        "sources": [{"node": p} for p in persons[:10]] + [{"node": st} for st in states[2:5]],
+        "sources": [{"node": p} for p in persons[:10]] + [{"node": st} for st in states[2:5]]
+        + [{"node": pl} for pl in places[:2]],
         "meetings": [{"a": p} for p in persons[:10]] + [{"a": persons[0], "b": persons[1]}],
         "officials": [{"state": st, "day": d} for st in states[:5] for d in ("2000-01-01", "2020-06-30")],
         "treaties": [{"a": a, "b": b} for a, b in pairs[:6]]

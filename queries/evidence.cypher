@@ -64,24 +64,49 @@ ORDER BY status, date, fact
 // param: node node -- the node (id, name or alias)
 // mode: read
 // dialect: ladybug
+// One branch per kind of fact, in the order `fact DESC` gives (node, <-, ->). Not
+// collected into lists and unwound together: LadybugDB 0.14 groups by every list
+// in scope, so carrying 60,000 outgoing facts while collecting the incoming ones
+// took 130 s for one state at a million relationships. The document id is bound
+// before the Document match (matched on an expression, it scanned the Documents
+// per citation). Citations are stored as "DOC | LOCATOR" (relgraph.model.SEP), so
+// both parts are cut out by position: LadybugDB 0.14's trim() of a part of 12
+// bytes or fewer returned invalid UTF-8 (tests/test_queries_canned.py).
 MATCH (n) WHERE n.id = $node
-UNWIND coalesce(n.sources, []) + [''] AS citation
-WITH n, collect({fact: 'node', type: label(n), other: n.name, status: n.status, citation: citation}) AS own
-OPTIONAL MATCH (n)-[r]->(m)
-UNWIND coalesce(r.sources, []) + [''] AS citation
-WITH n, own, collect({fact: '->', type: label(r), other: m.name, status: r.status, citation: citation}) AS outgoing
-OPTIONAL MATCH (n)<-[r]-(m)
-UNWIND coalesce(r.sources, []) + [''] AS citation
-WITH own, outgoing, collect({fact: '<-', type: label(r), other: m.name, status: r.status,
-                             citation: citation}) AS incoming
-UNWIND own + outgoing + incoming AS row
-WITH row WHERE row.citation <> ''
-WITH row, string_split(row.citation, '|') AS parts
-OPTIONAL MATCH (d:Document) WHERE d.id = trim(parts[1])
-RETURN row.fact AS fact, row.type AS type, row.other AS other, row.status AS status,
-       trim(parts[1]) AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
-       trim(substring(row.citation, size(parts[1]) + 2, size(row.citation))) AS locator
-ORDER BY fact DESC, type, other, document, locator
+UNWIND coalesce(n.sources, []) AS citation
+WITH 'node' AS fact, label(n) AS type, n.name AS other, n.status AS status, citation
+WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
+WITH fact, type, other, status,
+     CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
+     CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
+OPTIONAL MATCH (d:Document) WHERE d.id = docId
+RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
+       d.published AS published, locator
+ORDER BY type, other, document, locator
+UNION ALL
+MATCH (n)<-[r]-(m) WHERE n.id = $node
+UNWIND coalesce(r.sources, []) AS citation
+WITH '<-' AS fact, label(r) AS type, m.name AS other, r.status AS status, citation
+WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
+WITH fact, type, other, status,
+     CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
+     CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
+OPTIONAL MATCH (d:Document) WHERE d.id = docId
+RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
+       d.published AS published, locator
+ORDER BY type, other, document, locator
+UNION ALL
+MATCH (n)-[r]->(m) WHERE n.id = $node
+UNWIND coalesce(r.sources, []) AS citation
+WITH '->' AS fact, label(r) AS type, m.name AS other, r.status AS status, citation
+WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
+WITH fact, type, other, status,
+     CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
+     CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
+OPTIONAL MATCH (d:Document) WHERE d.id = docId
+RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
+       d.published AS published, locator
+ORDER BY type, other, document, locator
 // dialect: neo4j
 MATCH (n) WHERE n.id = $node
 UNWIND coalesce(n.sources, []) + [''] AS citation
@@ -96,8 +121,9 @@ WITH own, outgoing, collect({fact: '<-', type: type(r), other: m.name, status: r
 UNWIND own + outgoing + incoming AS row
 WITH row WHERE row.citation <> ''
 WITH row, split(row.citation, '|') AS parts
-OPTIONAL MATCH (d:Document) WHERE d.id = trim(parts[0])
+WITH row, parts, trim(parts[0]) AS docId
+OPTIONAL MATCH (d:Document) WHERE d.id = docId
 RETURN row.fact AS fact, row.type AS type, row.other AS other, row.status AS status,
-       trim(parts[0]) AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
+       docId AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
        trim(substring(row.citation, size(parts[0]) + 1)) AS locator
 ORDER BY fact DESC, type, other, document, locator

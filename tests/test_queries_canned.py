@@ -497,3 +497,29 @@ def test_dyad_years_count_the_files_events(gdelt_st: Store) -> None:
     st = gdelt_st
     rows = run(st, "dyad-years", state="Cuba", other="USA")
     assert {r["year"]: r["events"] for r in rows if r["actor"] == "Cuba"} == expected
+
+
+def test_sources_of_a_much_cited_place(tmp_path: Path) -> None:
+    # 150 events held at one place, each citing a short locator: LadybugDB 0.14's
+    # trim() returned invalid UTF-8 for such parts (the query now cuts them by position).
+    lines = ["defaults: {status: confirmed}", "nodes:",
+             "  - {type: Document, id: 'doc:a', name: Report A, publisher: Pub, published: '2000-01-01'}",
+             "  - {type: Place, id: 'place:x', name: Capital, kind: capital, sources: ['doc:a | gazetteer']}"]
+    lines += [f"  - {{type: Event, id: 'event:{i}', name: Meeting {i}, kind: meeting, date: '2001-01-01', "
+              f"sources: ['doc:a | para {i}']}}" for i in range(150)]
+    lines += ["relationships:"]
+    lines += [f"  - {{type: HELD_AT, from: 'event:{i}', to: 'place:x', sources: ['doc:a | venue para {i}']}}"
+              for i in range(149)]
+    lines += ["  - {type: HELD_AT, from: 'event:149', to: 'place:x', sources: ['doc:a']}"]  # no locator
+    data = tmp_path / "place.yaml"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = str(tmp_path / "s.db")
+    api.load([data], store=store)
+    result = run_query("sources", {"node": "place:x"}, store=store)
+    rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    assert rows[0] == {"fact": "node", "type": "Place", "other": "Capital", "status": "confirmed",
+                       "document": "doc:a", "title": "Report A", "publisher": "Pub",
+                       "published": date(2000, 1, 1), "locator": "gazetteer"}
+    linked = [(r["fact"], r["other"], r["document"], r["locator"]) for r in rows[1:]]
+    assert sorted(linked) == sorted([("<-", f"Meeting {i}", "doc:a", f"venue para {i}") for i in range(149)]
+                                    + [("<-", "Meeting 149", "doc:a", "")])
