@@ -13,26 +13,31 @@
 // param: about node? -- only facts about this node
 // mode: read
 // dialect: ladybug
+// Nodes and relationships in one stream (`kind`), not collected into two lists
+// and unwound together: LadybugDB 0.14 groups by every list in scope, so carrying
+// 24,000 node rows while collecting the relationship rows took 34 s at a million.
+UNWIND ['node', 'relationship'] AS kind
 OPTIONAL MATCH (n)
-WHERE n.status IN $status
+WHERE kind = 'node' AND n.status IN $status
   AND ($about IS NULL OR n.id = $about OR EXISTS { MATCH (n)--(m) WHERE m.id = $about })
-OPTIONAL MATCH (al)-[:ALLEGED]->(n)
-WITH n, collect(DISTINCT al.name) AS alleged
-OPTIONAL MATCH (dn)-[:DENIED]->(n)
-WITH n, alleged, collect(DISTINCT dn.name) AS denied
-WITH collect({status: n.status, type: label(n), fact: n.name, id: n.id, date: coalesce(n.date, n.validFrom),
-              allegedBy: coalesce(alleged, CAST([] AS STRING[])), deniedBy: coalesce(denied, CAST([] AS STRING[])),
-              note: n.note, sources: n.sources}) AS nodeRows
 OPTIONAL MATCH (a)-[r]->(b)
-WHERE r.status IN $status AND ($about IS NULL OR a.id = $about OR b.id = $about)
-WITH nodeRows, collect({status: r.status, type: label(r), fact: a.name + ' -[' + label(r) + ']-> ' + b.name,
-                        id: r.id, date: coalesce(r.date, r.validFrom), allegedBy: CAST([] AS STRING[]),
-                        deniedBy: CAST([] AS STRING[]), note: r.note, sources: r.sources}) AS relRows
-UNWIND nodeRows + relRows AS row
-WITH row WHERE row.id IS NOT NULL
-RETURN row.status AS status, row.type AS type, row.fact AS fact, row.date AS date,
-       row.allegedBy AS allegedBy, row.deniedBy AS deniedBy, row.note AS note, row.sources AS sources,
-       row.id AS id
+WHERE kind = 'relationship' AND r.status IN $status AND ($about IS NULL OR a.id = $about OR b.id = $about)
+WITH kind, n, a, r, b
+WHERE n IS NOT NULL OR r IS NOT NULL
+OPTIONAL MATCH (al)-[:ALLEGED]->(n)
+WITH kind, n, a, r, b, collect(DISTINCT al.name) AS alleged
+OPTIONAL MATCH (dn)-[:DENIED]->(n)
+WITH kind, n, a, r, b, alleged, collect(DISTINCT dn.name) AS denied
+WITH CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
+     CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
+     CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -[' + label(r) + ']-> ' + b.name END AS fact,
+     CASE WHEN kind = 'node' THEN coalesce(n.date, n.validFrom) ELSE coalesce(r.date, r.validFrom) END AS date,
+     alleged, denied,
+     CASE WHEN kind = 'node' THEN n.note ELSE r.note END AS note,
+     CASE WHEN kind = 'node' THEN n.sources ELSE r.sources END AS sources,
+     CASE WHEN kind = 'node' THEN n.id ELSE r.id END AS id
+RETURN status, type, fact, date, coalesce(alleged, CAST([] AS STRING[])) AS allegedBy,
+       coalesce(denied, CAST([] AS STRING[])) AS deniedBy, note, sources, id
 ORDER BY status, date, fact
 // dialect: neo4j
 OPTIONAL MATCH (n)
