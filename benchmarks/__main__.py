@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.generate import Generated, Spec, generate, parse_size, size_label
 from benchmarks.harness import Run, fmt, loadavg, table
 
-AREAS = ("load", "queries", "analytics", "views", "cli")
+AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt")
 HERE = Path(__file__).resolve().parent
 
 
@@ -79,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import startup
 
         startup.run(bench, runs=args.cli_runs)
+    if "gdelt" in areas:
+        from benchmarks import gdelt
+
+        gdelt.run(bench, work, repeats=repeats, query_runs=args.query_runs)
     bench.loadavg_end = loadavg()
     out = Path(args.json) if args.json else HERE / "results" / f"latest-{size_label(size)}.json"
     bench.write(out)

@@ -26,7 +26,7 @@ from typing import Any
 class Figure:
     """One measured figure of the suite, and its reference."""
 
-    area: str  # load, queries, analytics, views, cli
+    area: str  # load, queries, analytics, views, cli, gdelt
     name: str
     unit: str  # "s", "ms", "rel/s", "MB", ...
     samples: list[float]

@@ -145,6 +145,22 @@ def test_the_runner_prints_a_table_and_writes_json(tmp_path: Path,
     assert main(["compare", str(out), str(out)]) == 0
 
 
+def test_the_real_gdelt_sample_area(tmp_path: Path) -> None:
+    out = tmp_path / "g.json"
+    assert main(["run", "--size", "500", "--only", "gdelt", "--repeats", "1", "--query-runs", "2",
+                 "--workdir", str(tmp_path), "--json", str(out)]) == 0
+    figs = {f["name"]: f for f in json.loads(out.read_text())["figures"]}
+    events = figs["import events (one relationship per event)"]
+    assert len(events["samples"]) == 3 and events["ratio"] > 0
+    with open_store(str(tmp_path / "gdelt.db"), read_only=True) as st:  # the events sample, imported last
+        _, rows = st.run("MATCH (a:State)-[e:CAMEO_EVENT]->(b:State) RETURN a.id, b.id")
+    assert rows and f"{len(rows):,} relationships written" in events["note"]
+    pairs = Counter(tuple(sorted(r)) for r in rows)
+    query = figs["cameo-events on the imported sample"]
+    assert len(query["samples"]) == 2
+    assert f": {max(pairs.values())} events" in query["note"]
+
+
 def test_doctests_of_the_suite() -> None:
     for module in (generate, harness):
         failed, _ = doctest.testmod(module)
