@@ -40,27 +40,30 @@ ORDER BY date, event
 // param: status status[]? -- only facts with these claim statuses (default: all)
 // mode: read
 // dialect: ladybug
+// Nodes and relationships in one stream (`kind`), as in `claims`: collected into two
+// lists, LadybugDB 0.14 grouped by the first while collecting the second (18.7 s
+// for "since 2020" at 100,000 relationships; 0.4 s this way).
+UNWIND ['node', 'relationship'] AS kind
 UNWIND [0, 1, 2] AS i
 OPTIONAL MATCH (n)
-WHERE n.status IN $status
+WHERE kind = 'node' AND n.status IN $status
   AND CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END >= $from
   AND ($to IS NULL OR CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END <= $to)
-WITH collect({date: CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END,
-              change: CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END,
-              type: label(n), fact: n.name, id: n.id, status: n.status, sources: n.sources}) AS nodeRows
-UNWIND [0, 1, 2] AS i
 OPTIONAL MATCH (a)-[r]->(b)
-WHERE r.status IN $status
+WHERE kind = 'relationship' AND r.status IN $status
   AND CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END >= $from
   AND ($to IS NULL OR CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END <= $to)
-WITH nodeRows, collect({date: CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END,
-                        change: CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END,
-                        type: label(r), fact: a.name + ' -> ' + b.name, id: r.id, status: r.status,
-                        sources: r.sources}) AS relRows
-UNWIND nodeRows + relRows AS row
-WITH row WHERE row.date IS NOT NULL
-RETURN row.date AS date, row.change AS change, row.type AS type, row.fact AS fact, row.id AS id,
-       row.status AS status, row.sources AS sources
+WITH kind, i, n, a, r, b
+WHERE n IS NOT NULL OR r IS NOT NULL
+WITH CASE WHEN kind = 'node' THEN CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END
+          ELSE CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END END AS date,
+     CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END AS change,
+     CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
+     CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -> ' + b.name END AS fact,
+     CASE WHEN kind = 'node' THEN n.id ELSE r.id END AS id,
+     CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
+     CASE WHEN kind = 'node' THEN n.sources ELSE r.sources END AS sources
+RETURN date, change, type, fact, id, status, sources
 ORDER BY date, change, fact
 // dialect: neo4j
 UNWIND [0, 1, 2] AS i
