@@ -42,21 +42,27 @@ ORDER BY date, event
 // dialect: ladybug
 // Nodes and relationships in one stream (`kind`), as in `claims`: collected into two
 // lists, LadybugDB 0.14 grouped by the first while collecting the second (18.7 s
-// for "since 2020" at 100,000 relationships; 0.4 s this way).
+// for "since 2020" at 100,000 relationships; 0.4 s this way). Each fact is
+// matched once, then unwound into its up to three dated changes.
 UNWIND ['node', 'relationship'] AS kind
-UNWIND [0, 1, 2] AS i
 OPTIONAL MATCH (n)
 WHERE kind = 'node' AND n.status IN $status
-  AND CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END >= $from
-  AND ($to IS NULL OR CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END <= $to)
+  AND ((n.date >= $from AND ($to IS NULL OR n.date <= $to))
+       OR (n.validFrom >= $from AND ($to IS NULL OR n.validFrom <= $to))
+       OR (n.validTo >= $from AND ($to IS NULL OR n.validTo <= $to)))
 OPTIONAL MATCH (a)-[r]->(b)
 WHERE kind = 'relationship' AND r.status IN $status
-  AND CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END >= $from
-  AND ($to IS NULL OR CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END <= $to)
-WITH kind, i, n, a, r, b
+  AND ((r.date >= $from AND ($to IS NULL OR r.date <= $to))
+       OR (r.validFrom >= $from AND ($to IS NULL OR r.validFrom <= $to))
+       OR (r.validTo >= $from AND ($to IS NULL OR r.validTo <= $to)))
+WITH kind, n, a, r, b
 WHERE n IS NOT NULL OR r IS NOT NULL
-WITH CASE WHEN kind = 'node' THEN CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END
-          ELSE CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END END AS date,
+UNWIND [0, 1, 2] AS i
+WITH kind, n, a, r, b, i,
+     CASE WHEN kind = 'node' THEN CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END
+          ELSE CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END END AS date
+WHERE date >= $from AND ($to IS NULL OR date <= $to)
+WITH date,
      CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END AS change,
      CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
      CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -> ' + b.name END AS fact,
@@ -64,7 +70,7 @@ WITH CASE WHEN kind = 'node' THEN CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validF
      CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
      CASE WHEN kind = 'node' THEN n.sources ELSE r.sources END AS sources
 RETURN date, change, type, fact, id, status, sources
-ORDER BY date, change, fact
+ORDER BY date, change, fact, id
 // dialect: neo4j
 UNWIND [0, 1, 2] AS i
 OPTIONAL MATCH (n)
@@ -87,4 +93,4 @@ UNWIND nodeRows + relRows AS row
 WITH row WHERE row.date IS NOT NULL
 RETURN row.date AS date, row.change AS change, row.type AS type, row.fact AS fact, row.id AS id,
        row.status AS status, row.sources AS sources
-ORDER BY date, change, fact
+ORDER BY date, change, fact, id
