@@ -69,17 +69,26 @@ ORDER BY status, date, fact
 // param: node node -- the node (id, name or alias)
 // mode: read
 // dialect: ladybug
-// One branch per kind of fact, in the order `fact DESC` gives (node, <-, ->). Not
-// collected into lists and unwound together: LadybugDB 0.14 groups by every list
-// in scope, so carrying 60,000 outgoing facts while collecting the incoming ones
-// took 130 s for one state at a million relationships. The document id is bound
-// before the Document match (matched on an expression, it scanned the Documents
-// per citation). Citations are stored as "DOC | LOCATOR" (relgraph.model.SEP), so
-// both parts are cut out by position: LadybugDB 0.14's trim() of a part of 12
-// bytes or fewer returned invalid UTF-8 (tests/test_queries_canned.py).
+// The node and its relationships in one stream (`fact`), not collected into lists
+// and unwound together: LadybugDB 0.14 groups by every list in scope, so carrying
+// 60,000 outgoing facts while collecting the incoming ones took 130 s for one state
+// at a million relationships. The document id is bound before the Document match
+// (matched on an expression, it scanned the Documents per citation). Citations are
+// stored as "DOC | LOCATOR" (relgraph.model.SEP), so both parts are cut out by
+// position: LadybugDB 0.14's trim() of a part of 12 bytes or fewer returned invalid
+// UTF-8 (tests/test_queries_canned.py).
 MATCH (n) WHERE n.id = $node
-UNWIND coalesce(n.sources, []) AS citation
-WITH 'node' AS fact, label(n) AS type, n.name AS other, n.status AS status, citation
+UNWIND ['node', '<-', '->'] AS fact
+OPTIONAL MATCH (n)<-[ri]-(mi) WHERE fact = '<-'
+OPTIONAL MATCH (n)-[ro]->(mo) WHERE fact = '->'
+WITH n, fact, ri, mi, ro, mo
+WHERE fact = 'node' OR ri IS NOT NULL OR ro IS NOT NULL
+WITH fact,
+     CASE fact WHEN 'node' THEN label(n) WHEN '<-' THEN label(ri) ELSE label(ro) END AS type,
+     CASE fact WHEN 'node' THEN n.name WHEN '<-' THEN mi.name ELSE mo.name END AS other,
+     CASE fact WHEN 'node' THEN n.status WHEN '<-' THEN ri.status ELSE ro.status END AS status,
+     CASE fact WHEN 'node' THEN n.sources WHEN '<-' THEN ri.sources ELSE ro.sources END AS cites
+UNWIND coalesce(cites, CAST([] AS STRING[])) AS citation
 WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
 WITH fact, type, other, status,
      CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
@@ -87,31 +96,7 @@ WITH fact, type, other, status,
 OPTIONAL MATCH (d:Document) WHERE d.id = docId
 RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
        d.published AS published, locator
-ORDER BY type, other, document, locator
-UNION ALL
-MATCH (n)<-[r]-(m) WHERE n.id = $node
-UNWIND coalesce(r.sources, []) AS citation
-WITH '<-' AS fact, label(r) AS type, m.name AS other, r.status AS status, citation
-WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
-WITH fact, type, other, status,
-     CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
-     CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
-OPTIONAL MATCH (d:Document) WHERE d.id = docId
-RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
-       d.published AS published, locator
-ORDER BY type, other, document, locator
-UNION ALL
-MATCH (n)-[r]->(m) WHERE n.id = $node
-UNWIND coalesce(r.sources, []) AS citation
-WITH '->' AS fact, label(r) AS type, m.name AS other, r.status AS status, citation
-WITH fact, type, other, status, citation, string_split(citation, '|') AS parts
-WITH fact, type, other, status,
-     CASE WHEN size(parts) > 1 THEN substring(citation, 1, size(parts[1]) - 1) ELSE citation END AS docId,
-     CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
-OPTIONAL MATCH (d:Document) WHERE d.id = docId
-RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
-       d.published AS published, locator
-ORDER BY type, other, document, locator
+ORDER BY fact DESC, type, other, document, locator
 // dialect: neo4j
 MATCH (n) WHERE n.id = $node
 UNWIND coalesce(n.sources, []) + [''] AS citation
