@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.harness import Figure, Run, percentile, timed
-from benchmarks.loading import _fresh
+from benchmarks.loading import fresh_store
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "gdelt"
 FILES = (("events (one relationship per event)", "events-sample-2016-07-28.tsv", False),
@@ -32,7 +32,7 @@ def run(bench: Run, work: Path, *, repeats: int, query_runs: int = 20) -> None:
         path = SAMPLE / name
         ours, theirs, report = [], [], None
         for _ in range(max(repeats, 3)):
-            store = _fresh(work / "gdelt.db")
+            store = fresh_store(work / "gdelt.db")
             s, report = timed(lambda p=path, a=aggregate, st=store: import_gdelt(p, aggregate=a, store=st))
             ours.append(s)
             theirs.append(timed(lambda p=path, a=aggregate: read_gdelt(p, aggregate=a))[0])
@@ -41,7 +41,7 @@ def run(bench: Run, work: Path, *, repeats: int, query_runs: int = 20) -> None:
                          note=f"{report.rows:,} rows, {report.kept:,} between states, "
                               f"{report.relationships:,} relationships written"))
     # The events store, for the query: the pair of states with the most events.
-    store = _fresh(work / "gdelt.db")
+    store = fresh_store(work / "gdelt.db")
     import_gdelt(SAMPLE / FILES[0][1], store=store)
     q = load_queries()["cameo-events"]
     with open_store(store, read_only=True) as st:

@@ -199,7 +199,8 @@ def worker(task: str, **args: Any) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _fresh(path: Path) -> str:
+def fresh_store(path: Path) -> str:
+    """Remove a store left by an earlier run (file, WAL, pid file); return its path."""
     for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".pid")):
         if p.is_dir():
             shutil.rmtree(p)
@@ -217,10 +218,10 @@ def run(bench: Run, files: list[Path], work: Path, *, repeats: int, rel_count: i
     store = work / "relgraph.db"
     for i in range(repeats):
         print(f"load: repeat {i + 1}/{repeats}", file=sys.stderr, flush=True)
-        r = worker("raw-copy", store=_fresh(work / "raw.db"), plan=plan)
+        r = worker("raw-copy", store=fresh_store(work / "raw.db"), plan=plan)
         raw.append(r["seconds"])
         raw_rss.append(r["maxrss_mb"])
-        r = worker("relgraph-load", store=_fresh(store), files=[str(f) for f in files])
+        r = worker("relgraph-load", store=fresh_store(store), files=[str(f) for f in files])
         ours.append(r["seconds"])
         ours_rss.append(r["maxrss_mb"])
         counts = r["counts"]
@@ -230,10 +231,10 @@ def run(bench: Run, files: list[Path], work: Path, *, repeats: int, rel_count: i
     rels = sum(counts["relationships"].values())
     if rels != rel_count:
         raise AssertionError(f"relgraph load wrote {rels} relationships, the files hold {rel_count}")
-    r = worker("per-row", store=_fresh(work / "per-row.db"), plan=plan, sample=PER_ROW_SAMPLE)
+    r = worker("per-row", store=fresh_store(work / "per-row.db"), plan=plan, sample=PER_ROW_SAMPLE)
     per_row_rate = r["rows"] / r["seconds"]
-    _fresh(work / "raw.db")
-    _fresh(work / "per-row.db")
+    fresh_store(work / "raw.db")
+    fresh_store(work / "per-row.db")
 
     rate = [rels / s for s in ours]
     raw_rate = [rels / s for s in raw]

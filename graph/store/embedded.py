@@ -139,9 +139,8 @@ class EmbeddedStore(Store):
         self._conn = self._db = None
         if conn is not None:
             conn.close()
-        if getattr(self, "_guard", None) is not None:
-            self._guard.drop()
-            self._guard = None
+        if getattr(self, "_guard", None) is not None:  # absent when __init__ failed
+            self._drop_guard()
         if db is not None:
             db.close()
             if not self.read_only:
@@ -448,24 +447,25 @@ class EmbeddedStore(Store):
         try:
             self._exec("BEGIN TRANSACTION")
         except BaseException:
+            self._drop_guard()
+            raise
+
+    def _drop_guard(self) -> None:
+        """Drop the rollback copy: the write is committed or rolled back."""
+        if self._guard is not None:
             self._guard.drop()
             self._guard = None
-            raise
 
     def _commit(self) -> None:
         self._exec("COMMIT")
         self._exec("CHECKPOINT")  # the file holds the new graph, with no WAL to replay
-        if self._guard is not None:
-            self._guard.drop()
-            self._guard = None
+        self._drop_guard()
 
     def _rollback(self) -> None:
         # The engine may already have rolled back the failed transaction.
         with contextlib.suppress(RuntimeError):
             self._conn.execute("ROLLBACK")
-        if self._guard is not None:
-            self._guard.drop()
-            self._guard = None
+        self._drop_guard()
 
 
 def _holder(path: Path) -> str:
