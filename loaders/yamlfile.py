@@ -43,9 +43,53 @@ def _check_events(text: str) -> None:
 
     Runs libyaml's event parser (fast, flat: no recursion), so neither an alias
     bomb nor a deeply nested file ever reaches the composer.
+
+    libyaml may stop a deep file first with its own error (0.2.6, in PyYAML
+    6.0.4's wheels, refuses 1,000 levels while scanning ahead, before the
+    parser has given the events our guard counts). relgraph's message must not
+    depend on which libyaml that is, so when libyaml fails on a file that could
+    be nested deeper than ``MAX_DEPTH``, the pure-Python parser (no limit of
+    its own, and no recursion either) reads the text up to libyaml's error
+    to find where the guard trips.
     """
+    try:
+        _count_depth(text, _Base)
+    except _Refused:
+        raise
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        if _Base is yaml.SafeLoader or mark is None or _depth_bound(text) <= MAX_DEPTH:
+            raise
+        try:
+            _count_depth(text[: mark.index + 1], yaml.SafeLoader)
+        except _Refused:
+            raise
+        except yaml.YAMLError:
+            pass
+        raise e from None
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of how deep ``text`` can nest, found without parsing it.
+
+    Flow collections nest by brackets (quotes ignored, so this may count too
+    many); block collections by indentation (at most two levels per column of
+    a line's leading spaces, dashes and ``?``/``:`` indicators).
+
+    >>> _depth_bound("nodes:\\n  - id: x\\n    aliases: [a, b]\\n")
+    11
+    """
+    depth = flow = 0
+    for ch in re.sub(r"[^\[\]{}]", "", text):
+        flow = flow + 1 if ch in "[{" else max(flow - 1, 0)
+        depth = max(depth, flow)
+    prefix = max((len(m) for m in re.findall(r"^[ \t?:-]*", text, flags=re.M)), default=0)
+    return depth + 2 * prefix + 2
+
+
+def _count_depth(text: str, loader: type) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Base):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
             raise _Refused("YAML aliases (*name) are not allowed in data files", event.start_mark,
                            "write the value out in full instead of the alias, and drop its &anchor")
