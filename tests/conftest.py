@@ -7,6 +7,7 @@ file (``mini_store``).
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,3 +136,89 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
         return CliResult(result.exit_code, result.stdout, result.stderr, exc)
 
     return run
+
+
+# -- a real Neo4j server --------------------------------------------------------
+@dataclass
+class Neo4jTarget:
+    """The Neo4j server the `neo4j` tests use: started by the suite, or the one NEO4J_URI names."""
+
+    uri: str
+    user: str
+    password: str
+    server: Any = None  # docker/neo4j/server.py's Server, when the suite started it
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment for a child `relgraph` process that talks to this server."""
+        return {**os.environ, "NEO4J_URI": self.uri, "NEO4J_USER": self.user,
+                "NEO4J_PASSWORD": self.password, **extra}
+
+    def empty(self) -> str:
+        """Delete every node and relationship; return the URI."""
+        from relgraph.store import open_store
+
+        with open_store(self.uri) as st:
+            st.run("MATCH (n) DETACH DELETE n", write=True)
+        return self.uri
+
+    def restart(self, *, kill: bool = False) -> None:
+        """Stop the suite's server (SIGKILL with ``kill``) and start it again on the same port."""
+        if self.server is None:
+            pytest.skip("NEO4J_URI names a server this suite did not start: it cannot restart it")
+        self.server.stop(kill=kill)
+        self.server.start()
+
+
+def neo4j_server_module() -> Any:
+    """docker/neo4j/server.py, imported by path (it is a script, not part of the package)."""
+    import importlib.util
+    import sys
+
+    name = "relgraph_neo4j_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "docker" / "neo4j" / "server.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def neo4j(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real Neo4j for the whole run: NEO4J_URI's server if set (the GitHub workflow's neo4j:5
+    service), else a Neo4j 5.26 the suite starts on a free loopback port (docker/neo4j/server.py)
+    and stops at the end; if pytest itself is killed, the JVM dies with it.
+
+    Where no server can be had (no Java, no Maven, no network for the jars), the `neo4j` tests
+    fail in CI and are skipped elsewhere, saying why.
+    """
+    import secrets
+
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        password = os.environ.get("NEO4J_PASSWORD")
+        if not password:
+            pytest.fail("NEO4J_URI is set but NEO4J_PASSWORD is not")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("NEO4J_PASSWORD", password)
+            yield Neo4jTarget(uri, os.environ.get("NEO4J_USER", "neo4j"), password)
+        return
+    srv = neo4j_server_module()
+    password = "rg-" + secrets.token_hex(12)
+    server = srv.Server(tmp_path_factory.mktemp("neo4j-home"), password=password)
+    try:
+        server.start()
+    except srv.ServerError as e:
+        message = f"no Neo4j server could be started for the `neo4j` tests: {e}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + " (run `bash .ci/setup`, or set NEO4J_URI and NEO4J_PASSWORD)")
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            # Child processes (`relgraph ...`) and the store read these, as an analyst's shell would.
+            mp.setenv("NEO4J_PASSWORD", password)
+            mp.setenv("NEO4J_USER", "neo4j")
+            yield Neo4jTarget(server.uri, "neo4j", password, server)
+    finally:
+        server.stop()

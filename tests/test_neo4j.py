@@ -1,90 +1,148 @@
-"""The Neo4j store against a real Neo4j server.
+"""The Neo4j store against a real Neo4j server (the suite's own, or NEO4J_URI's).
 
-These run whenever NEO4J_URI is set (the GitHub workflow starts a neo4j:5
-service for them); on machines with no Neo4j they are skipped, saying why.
-No driver double or stub server ever stands in for Neo4j.
+Loads, imports and `sync` of the bundled dataset, the UN list and the GDELT
+sample give, node by node and relationship by relationship, the graph the
+embedded store holds, and a second load changes nothing. No driver double or
+stub server ever stands in for Neo4j (see the `neo4j` fixture in conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, Neo4jTarget
 
-from relgraph import api
+from relgraph import api, imports
 from relgraph.errors import StoreError
 from relgraph.store import open_store
 
-pytestmark = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not os.environ.get("NEO4J_URI"),
-                       reason="NEO4J_URI is not set: no Neo4j server to test against"),
-]
+pytestmark = pytest.mark.neo4j
 
-URI = os.environ.get("NEO4J_URI", "")
+UN_LIST = FIXTURES / "un" / "consolidated-2018-10-29.xml"
+GDELT_EVENTS = FIXTURES / "gdelt" / "events-sample-2016-07-28.tsv"
+GDELT_DYADS = FIXTURES / "gdelt" / "dyad_events_by_year.csv"
+
+Dump = tuple[list, list]
 
 
-def _dump(location: str) -> tuple[list, list]:
+def dump(location: str) -> Dump:
+    """Every node and relationship with every property, as plain Python values, sorted."""
     with open_store(location, read_only=True) as st:
         nodes = sorted((i, t, sorted(p.items())) for i, t, p in st.iter_nodes())
         rels = sorted((i, t, a, b, sorted(p.items())) for i, t, a, b, p in st.iter_relationships())
     return nodes, rels
 
 
-@pytest.fixture()
-def empty_neo4j() -> str:
-    with open_store(URI) as st:
-        st.run("MATCH (n) DETACH DELETE n", write=True)
-    return URI
+def everything(store: str) -> str:
+    """Load the bundled dataset and import the UN list and both GDELT files into ``store``."""
+    api.load(store=store)
+    imports.import_un_sanctions(UN_LIST, store=store)
+    imports.import_gdelt(GDELT_EVENTS, store=store)
+    imports.import_gdelt(GDELT_DYADS, store=store)
+    return store
 
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = str(tmp_path_factory.mktemp("emb") / "relgraph.db")
-    api.load(store=db)
-    return db
+    return everything(str(tmp_path_factory.mktemp("emb") / "relgraph.db"))
 
 
-def test_load_gives_the_same_graph_as_the_embedded_store(empty_neo4j: str, embedded: str) -> None:
-    api.load(store=empty_neo4j)
-    assert _dump(empty_neo4j) == _dump(embedded)
+@pytest.fixture(scope="module")
+def embedded_dump(embedded: str) -> Dump:
+    return dump(embedded)
 
 
-def test_load_is_idempotent(empty_neo4j: str) -> None:
-    api.load(store=empty_neo4j)
-    first = _dump(empty_neo4j)
+@pytest.fixture()
+def empty_neo4j(neo4j: Neo4jTarget) -> str:
+    return neo4j.empty()
+
+
+def assert_same_graph(got: Dump, want: Dump) -> None:
+    """Equal dumps, or the first node or relationship that differs (not a 10,000-line diff)."""
+    for kind, a, b in (("node", got[0], want[0]), ("relationship", got[1], want[1])):
+        da, db = {x[0]: x for x in a}, {x[0]: x for x in b}
+        assert len(da) == len(a) and len(db) == len(b), f"duplicate {kind} ids"
+        assert sorted(set(db) - set(da))[:5] == [], f"{kind}s missing in the first store"
+        assert sorted(set(da) - set(db))[:5] == [], f"{kind}s only in the first store"
+        for i in db:
+            assert da[i] == db[i], f"{kind} {i} differs"
+
+
+def test_load_and_imports_give_the_embedded_graph(empty_neo4j: str, embedded_dump: Dump) -> None:
+    got = dump(everything(empty_neo4j))
+    types = {t for _, t, *_ in got[1]}
+    assert {"DESIGNATED_UNDER", "CAMEO_EVENT", "CAMEO_DYAD_YEAR", "HOLDS"} <= types  # all four sources
+    assert_same_graph(got, embedded_dump)
+
+
+def test_a_second_load_and_import_change_nothing(empty_neo4j: str, embedded: str) -> None:
+    everything(empty_neo4j)
+    first = dump(empty_neo4j)
     report = api.load(store=empty_neo4j)
-    assert report.result.nodes_added == 0
-    assert _dump(empty_neo4j) == first
+    assert (report.result.nodes_added, report.result.nodes_removed, report.result.relationships_removed) \
+        == (0, 0, 0)
+    imports.import_un_sanctions(UN_LIST, store=empty_neo4j)
+    imports.import_gdelt(GDELT_EVENTS, store=empty_neo4j)
+    imports.import_gdelt(GDELT_DYADS, store=empty_neo4j)
+    assert_same_graph(dump(empty_neo4j), first)
+    assert api.stats(store=empty_neo4j) == api.stats(store=embedded)
 
 
-def test_constraints_exist_for_every_type(empty_neo4j: str) -> None:
-    from relgraph.schema import load_schema
-
-    with open_store(empty_neo4j) as st:
-        _, rows = st.run("SHOW CONSTRAINTS YIELD name RETURN name")
-    names = {r[0] for r in rows}
-    schema = load_schema()
-    assert {f"{t.lower()}_id" for t in schema.relationships} <= names
-    assert "state_id" in names and "person_id" in names
-
-
-def test_sync_round_trip(empty_neo4j: str, embedded: str, tmp_path: Path) -> None:
-    api.sync(embedded, empty_neo4j)
+def test_sync_there_and_back(empty_neo4j: str, embedded: str, embedded_dump: Dump, tmp_path: Path) -> None:
+    report = api.sync(embedded, empty_neo4j)
+    assert report.result.relationships_written == len(embedded_dump[1])
+    assert_same_graph(dump(empty_neo4j), embedded_dump)
     back = str(tmp_path / "back.db")
     api.sync(empty_neo4j, back)
-    assert _dump(back) == _dump(embedded)
+    assert_same_graph(dump(back), embedded_dump)
 
 
-def test_dates_are_neo4j_dates(empty_neo4j: str) -> None:
+def test_values_come_back_typed(empty_neo4j: str) -> None:
+    """Dates as dates (Neo4j DATE), lists as lists, partial dates with their precision."""
     api.load(store=empty_neo4j)
     with open_store(empty_neo4j, read_only=True) as st:
-        _, rows = st.run("MATCH (e:Event) WHERE e.date IS NOT NULL "
-                         "RETURN valueType(e.date) AS t LIMIT 1")
-    assert rows and rows[0][0].startswith("DATE")
+        _, rows = st.run("MATCH (e:Event) WHERE e.date IS NOT NULL RETURN DISTINCT valueType(e.date)")
+        assert [r[0] for r in rows] == ["DATE NOT NULL"]
+        _, rows = st.run("MATCH (n:Person) WHERE n.aliases IS NOT NULL RETURN DISTINCT valueType(n.aliases)")
+        assert [r[0] for r in rows] == ["LIST<STRING NOT NULL> NOT NULL"]
+        node = st.node("person:kim-jong-un")
+    assert node is not None and isinstance(node["aliases"], list)
+    with open_store(empty_neo4j, read_only=True) as st:
+        _, partial = st.run("MATCH (e:Event) WHERE e.datePrecision IN ['month', 'year'] "
+                            "RETURN e.id, e.date, e.datePrecision ORDER BY e.id")
+    assert partial, "the bundled dataset has events dated to a month or a year"
+    for _, d, precision in partial:
+        assert isinstance(d, date)
+        assert d.day == 1 and (precision == "month" or d.month == 1)
+
+
+def test_constraints_and_indexes_come_from_the_schema(empty_neo4j: str) -> None:
+    from relgraph.schema import load_schema
+    from relgraph.store.neo4j import _snake
+
+    schema = load_schema()
+    with open_store(empty_neo4j) as st:
+        _, rows = st.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                         "RETURN name, type, labelsOrTypes, properties")
+        constraints = {r[0]: (r[1], r[2], r[3]) for r in rows}
+        _, rows = st.run("SHOW INDEXES YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, "
+                         "properties")
+        indexes = {r[0]: (r[1], r[2]) for r in rows}
+    for t in schema.nodes:
+        assert constraints[f"{_snake(t)}_id"] == ("UNIQUENESS", [t], ["id"])
+        assert indexes[f"{_snake(t)}_name"] == ([t], ["name"])
+    for r in schema.relationships:
+        assert constraints[f"{r.lower()}_id"] == ("RELATIONSHIP_UNIQUENESS", [r], ["id"])
+
+
+def test_uniqueness_is_enforced_by_the_server(empty_neo4j: str) -> None:
+    api.load(store=empty_neo4j)
+    with open_store(empty_neo4j) as st, pytest.raises(StoreError, match="ConstraintValidationFailed"):
+        st.run("CREATE (:State {id: 'state:PRK'})", write=True)
 
 
 def test_read_transaction_refuses_writes(empty_neo4j: str) -> None:
@@ -94,12 +152,43 @@ def test_read_transaction_refuses_writes(empty_neo4j: str) -> None:
         assert st.run("MATCH (n:State {id: 'state:XXX'}) RETURN count(n)")[1] == [[0]]
 
 
-def test_wrong_password_is_one_clear_line_without_the_password() -> None:
+def test_queries_go_through_read_routing(empty_neo4j: str, neo4j: Neo4jTarget) -> None:
+    """A `neo4j://` URI routes: the driver's routing table for the database lists this server as
+    a reader, and a read query that writes is refused by the server, not by relgraph."""
+    import neo4j as driver
+
+    assert neo4j.uri.startswith("neo4j://")
+    with driver.GraphDatabase.driver(neo4j.uri, auth=(neo4j.user, neo4j.password)) as d:
+        records, _, _ = d.execute_query("CALL dbms.routing.getRoutingTable({}, 'neo4j')",
+                                        routing_=driver.RoutingControl.READ)
+    servers = {s["role"]: s["addresses"] for s in records[0]["servers"]}
+    assert servers["READ"] and servers["WRITE"]
+    with open_store(empty_neo4j, read_only=True) as st, pytest.raises(StoreError) as info:
+        st.run("MERGE (:State {id: 'state:XXX'})")
+    assert "read transaction" in str(info.value)
+
+
+def test_wrong_password_is_one_clear_line_without_the_password(neo4j: Neo4jTarget) -> None:
     sentinel = "sentinel-Pa55word-7c1e"
-    env = {**os.environ, "NEO4J_PASSWORD": sentinel}
-    r = subprocess.run([sys.executable, "-m", "relgraph.cli", "stats", "--store", URI],
-                       capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run([sys.executable, "-m", "relgraph.cli", "stats", "--store", neo4j.uri],
+                       capture_output=True, text=True, env=neo4j.env(NEO4J_PASSWORD=sentinel), timeout=60)
     assert r.returncode == 1
-    assert "rejected user" in r.stderr
+    assert r.stderr.splitlines() == [f"error: Neo4j at {neo4j.uri} rejected user 'neo4j' or its password; "
+                                     "check NEO4J_USER and NEO4J_PASSWORD"]
     assert sentinel not in r.stdout + r.stderr
-    assert "Traceback" not in r.stderr
+
+
+def test_cli_load_and_stats_on_neo4j(empty_neo4j: str, neo4j: Neo4jTarget, tmp_path: Path) -> None:
+    relgraph = Path(sys.executable).with_name("relgraph")
+    r = subprocess.run([str(relgraph), "load", "--store", neo4j.uri], capture_output=True, text=True,
+                       env=neo4j.env(), timeout=300, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert neo4j.password not in r.stdout + r.stderr
+    r = subprocess.run([str(relgraph), "stats", "--store", neo4j.uri, "--format", "json"],
+                       capture_output=True, text=True, env=neo4j.env(), timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    embedded = str(tmp_path / "e.db")
+    api.load(store=embedded)
+    import json
+
+    assert json.loads(r.stdout) == json.loads(json.dumps(api.stats(store=embedded)))
