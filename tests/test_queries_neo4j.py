@@ -1,82 +1,138 @@
-"""Every bundled query on a real Neo4j server gives the embedded store's answer.
+"""Every stored query on a real Neo4j server gives the embedded store's answer.
 
-Runs whenever NEO4J_URI is set (the GitHub workflow starts a neo4j:5 service);
-elsewhere it is skipped, saying why (no Neo4j server can run on this project's
-development machines, and no stand-in is used). Where the dialects run a
+Both stores hold the same graph: the bundled dataset, the UN list and both
+GDELT sample files (the `neo4j` fixture in conftest.py starts the server). Each
+query runs with at least three parameter sets: the common case, names that
+need resolving, date windows, and edge cases. Where the dialects run a
 per-dialect body, this is the check that both bodies mean the same thing.
+
+How rows are compared (``answer``):
+- as a multiset: both stores sort by the query's ORDER BY, but rows that tie
+  on it may come in either order, so rows are sorted before comparing; the
+  ORDER BY itself is checked on the embedded store by tests/test_queries_*.py;
+- lists (collected values, citations) as sorted lists: `collect` order is
+  not defined in either engine;
+- floats to 9 significant digits; dates as ISO text (both drivers give
+  ``datetime.date``);
+- `shortest-path` by length and ends, `neighbors` without the `via` column:
+  among equally short paths each engine may pick another one.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Any
 
 import pytest
+from conftest import FIXTURES, Neo4jTarget
 
-from relgraph import api
+from relgraph import api, imports
 from relgraph.queries import load_queries, run_query
 
-needs_neo4j = pytest.mark.skipif(not os.environ.get("NEO4J_URI"),
-                                 reason="NEO4J_URI is not set: no Neo4j server to test against")
+pytestmark = pytest.mark.neo4j
 
-URI = os.environ.get("NEO4J_URI", "")
+# Found by this test: LadybugDB 0.14.1's `* SHORTEST` ignores the node predicate of its
+# recursive pattern (`(r, x | WHERE ...)`) while it searches, so where the one shortest path
+# runs through a node outside the --from/--to window, the embedded store drops a neighbour
+# that Neo4j (rightly) reaches by another path of the same or greater length. Strict: the
+# test fails as soon as both stores agree. See README, "Known limits".
+SHORTEST_BUG = ("embedded `neighbors` with --from/--to misses nodes reached only around an "
+                "out-of-window node (LadybugDB SHORTEST ignores node predicates)")
 
-CASES: list[tuple[str, dict[str, Any]]] = [
-    ("timeline", {"from": "2023-09", "to": "2023-12"}),
-    ("timeline", {"party": "place:pyongyang"}),
-    ("changes", {"from": "2024-06", "to": "2024-12"}),
-    ("visits", {"destination": "place:pyongyang", "from": "2023-09-14"}),
-    ("visits", {"home": "North Korea"}),
-    ("meetings", {"a": "Vladimir Putin"}),
-    ("officials", {"state": "Russia", "day": "2024-01-01"}),
-    ("officials", {"day": "2001-01-01"}),
-    ("treaties", {"a": "Russia", "b": "North Korea"}),
-    ("treaties", {"b": "North Korea", "day": "1995-01-01"}),
-    ("projects", {}),
-    ("projects", {"partner": "North Korea", "class": "sanctioned"}),
-    ("domains", {}),
-    ("domains", {"party": "Russia"}),
-    ("sanctions", {}),
-    ("claims", {}),
-    ("claims", {"status": "confirmed,reported", "about": "project:rajin-khasan-railway"}),
-    ("sources", {"node": "project:rajin-khasan-railway"}),
-    ("sources", {"node": "person:choe-son-hui"}),
-    ("neighbors", {"node": "state:PRK"}),
-    ("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "types": "HOLDS,POST_IN,PARTICIPATED_IN"}),
-    ("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "to": "2003"}),
-    ("shortest-path", {"a": "person:lavrov-sergei", "b": "person:choe-son-hui"}),
-    ("shortest-path", {"a": "project:rajin-khasan-railway", "b": "state:ARM"}),
-    ("common-partners", {"a": "Russia", "b": "North Korea"}),
-    ("search", {"text": "kim"}),
-    ("search", {"text": "sun hui", "type": "Person"}),
-    # The bundled dataset has no GDELT data: both engines must agree on no rows.
-    ("cameo-events", {"state": "state:RUS"}),
-    ("dyad-years", {"state": "state:PRK", "from": 2016}),
+ROWS, NONE = True, False  # what the embedded store must answer: some rows, or none
+
+CASES: list[Any] = [
+    ("timeline", {"from": "2023-09", "to": "2023-12"}, ROWS),
+    ("timeline", {"party": "place:pyongyang"}, ROWS),
+    ("timeline", {"party": "Vladimir Putin", "from": "2019", "kind": "summit"}, ROWS),
+    ("timeline", {"from": "1800", "to": "1801"}, NONE),
+    ("changes", {"from": "2024-06", "to": "2024-12"}, ROWS),
+    ("changes", {"from": "2000-07-19", "to": "2000-07-20"}, ROWS),
+    ("changes", {"from": "1990", "status": "alleged,denied"}, ROWS),
+    ("changes", {"from": "1700", "to": "1700-12"}, NONE),
+    ("visits", {"destination": "place:pyongyang", "from": "2023-09-14"}, ROWS),
+    ("visits", {"home": "North Korea"}, ROWS),
+    ("visits", {"visitor": "Lavrov"}, ROWS),
+    ("visits", {"from": "1900", "to": "1901"}, NONE),
+    ("meetings", {"a": "Vladimir Putin"}, ROWS),
+    ("meetings", {"a": "Putin", "b": "Kim Jong Un", "from": "2023", "to": "2024"}, ROWS),
+    ("meetings", {"a": "Kim Jong Un", "to": "1900"}, NONE),
+    ("officials", {"state": "Russia", "day": "2024-01-01"}, ROWS),
+    ("officials", {"day": "2001-01-01"}, ROWS),
+    ("officials", {"state": "North Korea"}, ROWS),
+    ("officials", {"state": "state:FJI", "day": "2024-01-01"}, NONE),
+    ("treaties", {"a": "Russia", "b": "North Korea"}, ROWS),
+    ("treaties", {"b": "North Korea", "day": "1995-01-01"}, ROWS),
+    ("treaties", {"a": "USSR", "day": "1961-07-06"}, ROWS),
+    ("treaties", {"day": "1800-01-01"}, NONE),
+    ("projects", {}, ROWS),
+    ("projects", {"partner": "North Korea", "class": "sanctioned"}, ROWS),
+    ("projects", {"domain": "transport", "status": "confirmed"}, ROWS),
+    ("projects", {"partner": "state:FJI"}, NONE),
+    ("domains", {}, ROWS),
+    ("domains", {"party": "Russia"}, ROWS),
+    ("domains", {"party": "state:FJI"}, NONE),
+    ("sanctions", {}, ROWS),
+    ("sanctions", {"target": "North Korea"}, ROWS),
+    ("sanctions", {"target": "person:un-kpi-033"}, ROWS),
+    ("sanctions", {"target": "state:FJI"}, NONE),
+    ("claims", {}, ROWS),
+    ("claims", {"status": "confirmed,reported", "about": "project:rajin-khasan-railway"}, ROWS),
+    ("claims", {"about": "North Korea", "status": "alleged"}, ROWS),
+    ("claims", {"about": "state:FJI"}, NONE),
+    ("sources", {"node": "project:rajin-khasan-railway"}, ROWS),
+    ("sources", {"node": "Choe Sun Hui"}, ROWS),
+    ("sources", {"node": "state:ISR"}, ROWS),
+    ("sources", {"node": "person:un-kpi-033"}, ROWS),
+    ("neighbors", {"node": "state:PRK"}, ROWS),
+    ("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "types": "HOLDS,POST_IN,PARTICIPATED_IN"},
+     ROWS),
+    pytest.param("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "to": "2003"}, ROWS,
+                 marks=pytest.mark.xfail(strict=True, reason=SHORTEST_BUG)),
+    pytest.param("neighbors", {"node": "Rajin-Khasan", "hops": 3, "from": "2014", "to": "2014-12"}, ROWS,
+                 marks=pytest.mark.xfail(strict=True, reason=SHORTEST_BUG)),
+    ("shortest-path", {"a": "person:lavrov-sergei", "b": "person:choe-son-hui"}, ROWS),
+    ("shortest-path", {"a": "project:rajin-khasan-railway", "b": "state:ARM"}, ROWS),
+    ("shortest-path", {"a": "Vladimir Putin", "b": "Rajin port", "types": "PARTICIPATED_IN"}, NONE),
+    ("common-partners", {"a": "Russia", "b": "North Korea"}, ROWS),
+    ("common-partners", {"a": "Vladimir Putin", "b": "Kim Jong Un"}, ROWS),
+    ("common-partners", {"a": "state:USA", "b": "state:CHN", "types": "CAMEO_EVENT"}, ROWS),
+    ("common-partners", {"a": "state:FJI", "b": "state:PRK"}, NONE),
+    ("search", {"text": "kim"}, ROWS),
+    ("search", {"text": "sun hui", "type": "Person"}, ROWS),
+    ("search", {"text": "KPI-03"}, ROWS),
+    ("search", {"text": "no such name anywhere"}, NONE),
+    ("cameo-events", {"state": "state:RUS"}, ROWS),
+    ("cameo-events", {"state": "USA", "other": "China"}, ROWS),
+    ("cameo-events", {"from": "2016-07-28", "to": "2016-07-28", "quad": 4}, ROWS),
+    ("cameo-events", {"state": "North Korea", "to": "2015"}, NONE),
+    ("dyad-years", {"state": "USA", "from": 1982}, ROWS),
+    ("dyad-years", {"state": "China", "other": "Vietnam"}, ROWS),
+    ("dyad-years", {"from": 2100}, NONE),
 ]
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    """(embedded, neo4j), both holding the bundled dataset."""
-    from relgraph.store import open_store
-
+def stores(tmp_path_factory: pytest.TempPathFactory, neo4j: Neo4jTarget) -> tuple[str, str]:
+    """(embedded, neo4j), both holding the bundled dataset, the UN list and the GDELT samples."""
     embedded = str(tmp_path_factory.mktemp("q") / "relgraph.db")
-    api.load(store=embedded)
-    with open_store(URI) as st:
-        st.run("MATCH (n) DETACH DELETE n", write=True)
-    api.load(store=URI)
-    return embedded, URI
+    uri = neo4j.empty()
+    for store in (embedded, uri):
+        api.load(store=store)
+        imports.import_un_sanctions(FIXTURES / "un" / "consolidated-2018-10-29.xml", store=store)
+        imports.import_gdelt(FIXTURES / "gdelt" / "events-sample-2016-07-28.tsv", store=store)
+        imports.import_gdelt(FIXTURES / "gdelt" / "dyad_events_by_year.csv", store=store)
+    return embedded, uri
 
 
 def norm(value: Any) -> Any:
-    """A value compared across engines: dates as ISO text, lists as sorted lists (collect order varies)."""
+    """A value compared across engines (see the module's docstring)."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return sorted((norm(v) for v in value), key=repr)
     if isinstance(value, float):
-        return round(value, 6)
+        return float(f"{value:.9g}")
     return value
 
 
@@ -90,17 +146,25 @@ def answer(name: str, columns: list[str], rows: list[list[Any]]) -> Any:
     return sorted((tuple(norm(d[c]) for c in columns) for d in dicts), key=repr)
 
 
-def test_every_bundled_query_is_compared() -> None:
-    assert {name for name, _ in CASES} == set(load_queries())
+def test_every_query_has_three_cases_with_rows_and_one_without() -> None:
+    for name in load_queries():
+        cases = [c[-1] for c in _plain(CASES) if c[0] == name]
+        assert len(cases) >= 3 and cases.count(ROWS) >= 2, name
+    assert {c[0] for c in _plain(CASES)} == set(load_queries())
 
 
-@pytest.mark.neo4j
-@needs_neo4j
-@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)])
-def test_neo4j_gives_the_embedded_answer(stores: tuple[str, str], name: str, params: dict[str, Any]) -> None:
-    embedded, neo4j = stores
+def _plain(cases: list[Any]) -> list[tuple[str, dict[str, Any], bool]]:
+    return [tuple(c.values) if hasattr(c, "values") else c for c in cases]
+
+
+@pytest.mark.parametrize(("name", "params", "rows"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(_plain(CASES))])
+def test_neo4j_gives_the_embedded_answer(stores: tuple[str, str], name: str, params: dict[str, Any],
+                                        rows: bool) -> None:
+    embedded, uri = stores
     a = run_query(name, params, store=embedded)
-    b = run_query(name, params, store=neo4j)
+    b = run_query(name, params, store=uri)
     assert b.columns == a.columns
-    assert a.rows, f"{name} {params}: no rows on the embedded store, so nothing is compared"
+    assert bool(a.rows) == rows, f"{name} {params}: {len(a.rows)} rows on the embedded store"
+    assert b.total == a.total
     assert answer(name, b.columns, b.rows) == answer(name, a.columns, a.rows)
