@@ -161,6 +161,24 @@ class Neo4jTarget:
             st.run("MATCH (n) DETACH DELETE n", write=True)
         return self.uri
 
+    def wait_for_login(self, timeout: float = 60) -> None:
+        """Wait until the server lets the right password in again: after a few wrong ones Neo4j
+        refuses every login for a while (`dbms.security.auth_lock_time`)."""
+        import time
+
+        from relgraph.errors import StoreError
+        from relgraph.store import open_store
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                open_store(self.uri, read_only=True).close()
+                return
+            except StoreError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
     def restart(self, *, kill: bool = False) -> None:
         """Stop the suite's server (SIGKILL with ``kill``) and start it again on the same port."""
         if self.server is None:

@@ -176,6 +176,7 @@ def test_wrong_password_is_one_clear_line_without_the_password(neo4j: Neo4jTarge
     assert r.stderr.splitlines() == [f"error: Neo4j at {neo4j.uri} rejected user 'neo4j' or its password; "
                                      "check NEO4J_USER and NEO4J_PASSWORD"]
     assert sentinel not in r.stdout + r.stderr
+    neo4j.wait_for_login()
 
 
 def test_cli_load_and_stats_on_neo4j(empty_neo4j: str, neo4j: Neo4jTarget, tmp_path: Path) -> None:

@@ -166,7 +166,10 @@ class Neo4jStore(Store):
                              "the host alone, the user in NEO4J_USER and the password in NEO4J_PASSWORD "
                              "(or --neo4j-password-stdin)")
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            # Notifications (e.g. "property key does not exist" for a GDELT query on a store
+            # without GDELT data) are advice for query authors, not for analysts' output.
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
+                                                      notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except ne.AuthError:
             self._close_quietly()
@@ -385,6 +388,9 @@ def _explain(e: Any, uri: str, database: str) -> str:
                 "or set NEO4J_DATABASE")
     if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
         return "this query writes, but it ran in a read transaction; declare it as a write query"
+    if "AuthenticationRateLimit" in code:
+        return (f"Neo4j at {uri} refuses logins for a while after too many wrong passwords; "
+                "wait a few seconds, then check NEO4J_USER and NEO4J_PASSWORD")
     if "Security" in code:
         return f"Neo4j at {uri} refused access ({code}); check NEO4J_USER and its roles"
     if "SyntaxError" in code:
