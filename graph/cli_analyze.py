@@ -298,7 +298,8 @@ def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, li
                    "csv (neo4j-admin import files).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(), metavar="PATH",
               help="File to write (a folder for csv).")
-@click.option("--array-delimiter", default=";", show_default=True, help="csv: delimiter inside list cells.")
+@click.option("--array-delimiter", default="U+001F", show_default=True, metavar="CHAR",
+              help="csv: delimiter between list items: one character, TAB or U+XXXX.")
 @filter_options(types_default="all, Documents included")
 @handle_errors
 def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw: Any) -> None:

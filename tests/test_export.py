@@ -101,7 +101,8 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     folder = tmp_path / "csv"
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([f"nodes-{t}.csv" for t in MINI_NODE_COUNTS]
-                           + [f"relationships-{t}.csv" for t in MINI_REL_COUNTS])
+                           + [f"relationships-{t}.csv" for t in MINI_REL_COUNTS] + ["relgraph-export.txt"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]  # no temporary folder left
     for t, n in MINI_NODE_COUNTS.items():
         assert len(read_csv(folder / f"nodes-{t}.csv")) == 1 + n
     for t, n in MINI_REL_COUNTS.items():
@@ -114,7 +115,7 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     putin = next(r for r in person if r[0] == PUTIN)
     assert (putin[1], putin[2], putin[7], putin[8]) == ("Vladimir Putin", "Putin", "1952-10-07", "Person")
     states = read_csv(folder / "nodes-State.csv")
-    assert next(r for r in states if r[0] == PRK)[2] == "North Korea;DPRK;PRK"
+    assert next(r for r in states if r[0] == PRK)[2] == "North Korea\x1fDPRK\x1fPRK"
     holds = read_csv(folder / "relationships-HOLDS.csv")
     assert holds[0] == [":START_ID", ":END_ID", ":TYPE", "id", "sourceDocs:string[]", "origin", "status",
                         "sources:string[]", "validFrom:date", "validTo:date"]
@@ -122,6 +123,9 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     assert all(r[:3] == [PUTIN, PRES, "HOLDS"] for r in holds[1:])
     assert report.command.startswith(f"cd {folder} && neo4j-admin database import full --nodes=")
     assert "--relationships=relationships-HOLDS.csv" in report.command
+    assert report.command.endswith(" --array-delimiter=$'\\x1f' --multiline-fields=true "
+                                   "--legacy-style-quoting=false neo4j")
+    assert report.command in (folder / "relgraph-export.txt").read_text("utf-8")
     assert report.counts["nodes-Person.csv"] == 2
 
 
@@ -129,16 +133,21 @@ def test_neo4j_csv_refuses_values_holding_the_delimiter(G, tmp_path: Path) -> No
     H = G.copy()
     H.nodes[PRK]["aliases"] = ["DPRK", "Korea; North"]
     with pytest.raises(UsageError, match="node state:PRK, aliases: the value 'Korea; North' contains"):
-        to_neo4j_csv(H, tmp_path / "a")
+        to_neo4j_csv(H, tmp_path / "a", delimiter=";")
+    assert not (tmp_path / "a").exists()  # a refused export leaves nothing
+    assert list(tmp_path.iterdir()) == []
     report = to_neo4j_csv(H, tmp_path / "b", delimiter="^")  # "|" would not do: citations use it
     assert "--array-delimiter='^'" in report.command
     row = next(r for r in read_csv(tmp_path / "b" / "nodes-State.csv") if r[0] == PRK)
     assert row[2] == "DPRK^Korea; North"
+    report = to_neo4j_csv(H, tmp_path / "c")  # the default, U+001F, cannot occur in data
+    row = next(r for r in read_csv(tmp_path / "c" / "nodes-State.csv") if r[0] == PRK)
+    assert row[2].split("\x1f") == ["DPRK", "Korea; North"]
 
 
 def test_neo4j_csv_of_a_folded_graph_types_the_weights(G, tmp_path: Path) -> None:
-    to_neo4j_csv(select(G, Filters(fold=True)), tmp_path)
-    rows = read_csv(tmp_path / "relationships-SHARED_EVENT.csv")
+    to_neo4j_csv(select(G, Filters(fold=True)), tmp_path / "fold")
+    rows = read_csv(tmp_path / "fold" / "relationships-SHARED_EVENT.csv")
     assert len(rows) == 2
     header = rows[0]
     assert header[:4] == [":START_ID", ":END_ID", ":TYPE", "id"]
@@ -175,3 +184,91 @@ def test_cli_export(cli, mini_template: str, tmp_path: Path) -> None:
     assert not (tmp_path / "csv2" / "nodes-Person.csv").exists()
     r = cli("export", "--format", "gexf", "-o", str(tmp_path), "--store", mini_template)
     assert r.exit_code == 2 and "is a folder" in r.stderr
+
+
+def read_neo4j_csv(folder: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The folder read as neo4j-admin reads it with the printed options: RFC 4180 quotes
+    (every text is quoted), an empty typed field is no value, arrays split on U+001F."""
+    def typed(header: str, raw: str) -> tuple[str, object]:
+        if header.startswith(":"):
+            return header[1:], raw  # START_ID, END_ID, TYPE, LABEL
+        name, _, kind = header.partition(":")
+        if kind == "string[]":
+            return name, raw.split("\x1f")
+        if kind == "long":
+            return name, int(raw)
+        if kind == "double":
+            return name, float(raw)
+        if kind == "boolean":
+            return name, raw == "true"
+        if kind == "date":
+            return name, date.fromisoformat(raw)
+        return name, raw
+
+    nodes, rels = {}, {}
+    for f in sorted(folder.glob("*.csv")):
+        with open(f, encoding="utf-8", newline="") as fh:
+            lines = list(csv.reader(fh, strict=True))
+        header = lines[0]
+        for row in lines[1:]:
+            assert len(row) == len(header), (f, row)
+            props = dict(typed(h, v) for h, v in zip(header, row, strict=True)
+                         if not (v == "" and h.partition(":")[2] not in ("", "ID")))
+            if f.name.startswith("nodes-"):
+                nodes[props.pop("id")] = props
+            else:
+                rels[props["id"]] = props
+    return nodes, rels
+
+
+def _compare_csv(G: nx.MultiDiGraph, folder: Path) -> int:
+    """Compare every value of G with the folder's; the number of values compared."""
+    nodes, rels = read_neo4j_csv(folder)
+    assert len(nodes) == G.number_of_nodes() and len(rels) == G.number_of_edges()
+    checked = 0
+
+    def same(got: dict, d: dict, skip: tuple[str, ...]) -> int:
+        n = 0
+        for k, v in d.items():
+            if k in skip or v is None:
+                continue
+            want = [str(x) for x in v] if isinstance(v, list) else v
+            assert got.get(k) == want, (k, got.get(k), want)
+            n += 1
+        return n
+
+    for n, d in G.nodes(data=True):
+        assert nodes[n]["LABEL"] == d["type"]
+        checked += same(nodes[n], d, ("id", "type"))
+    for u, v, _k, d in G.edges(keys=True, data=True):
+        got = rels[d["id"]]
+        assert (got["START_ID"], got["END_ID"], got["TYPE"]) == (u, v, d["type"])
+        checked += same(got, d, ("type",))
+    return checked
+
+
+def test_neo4j_csv_of_the_bundled_dataset_reads_back(tmp_path: Path) -> None:
+    from relgraph import api
+
+    store = str(tmp_path / "b.db")
+    api.load(store=store)
+    G = read_store(store)
+    assert any(";" in s and "|" in s for _, d in G.nodes(data=True) for s in d.get("sources") or [])
+    write(G, "csv", tmp_path / "csv")
+    assert _compare_csv(G, tmp_path / "csv") > 1000
+
+
+HOSTILE_TEXTS = ['a "quoted" value', "semi; colon | pipe", "comma, here", "line\nbreak", "cr\r\nlf",
+                 "back\\slash\\", '"', "", " lead and trail ", "tab\there", "\u202eRLO", "zero\u200bwidth",
+                 "日本語", "emoji 🦀", "=1+1", "a" * 5000]
+
+
+def test_neo4j_csv_of_hostile_values_reads_back(tmp_path: Path) -> None:
+    G = nx.MultiDiGraph()
+    for i, t in enumerate(HOSTILE_TEXTS):
+        G.add_node(f"person:p{i}", type="Person", name=t or "x", note=t, aliases=[t, t + "2", "x"],
+                   sources=[f"doc:d | {t}"], born=date(1950, 1, 1 + i % 28))
+        G.add_edge(f"person:p{i}", "person:p0", key=f"r{i}", id=f"r{i}", type="KNOWS", note=t,
+                   sources=[f"doc:d | {t}; more"])
+    write(G, "csv", tmp_path / "csv")
+    assert _compare_csv(G, tmp_path / "csv") == len(HOSTILE_TEXTS) * 8
