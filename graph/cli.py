@@ -153,14 +153,20 @@ def stats(store: str | None, fmt: str) -> None:
     from relgraph.formats import table
 
     counts = api.stats(store=store)
+    cov = api.coverage(store=store)
+    facts = cov.facts_until.isoformat() if cov.facts_until else None
+    sources = cov.sources_until.isoformat() if cov.sources_until else None
     if fmt == "json":
-        click.echo(json.dumps(counts, indent=2))
+        click.echo(json.dumps({**counts, "coverage": {"factsUntil": facts, "sourcesUntil": sources}},
+                              indent=2))
         return
     for kind in ("nodes", "relationships"):
         rows = [[t, n] for t, n in sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0])) if n]
         rows.append(["total", sum(counts[kind].values())])
         click.echo(table(["node type" if kind == "nodes" else "relationship type", "count"], rows))
         click.echo()
+    click.echo(f"coverage: facts up to {facts or 'none dated'}, "
+               f"sources published up to {sources or 'none dated'}")
 
 
 @main.command()

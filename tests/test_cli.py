@@ -119,6 +119,8 @@ def test_stats_json_counts_equal_the_dataset(cli, mini_template: str) -> None:
     assert counts == {
         "nodes": {t: MINI_NODE_COUNTS.get(t, 0) for t in schema.nodes},
         "relationships": {t: MINI_REL_COUNTS.get(t, 0) for t in schema.relationships},
+        # the summit of 2023-09-13 is the latest dated fact, the brief of 2024-06-05 the latest source
+        "coverage": {"factsUntil": "2023-09-13", "sourcesUntil": "2024-06-05"},
     }
 
 
@@ -144,6 +146,7 @@ def test_stats_table(cli, mini_template: str) -> None:
         "POST_IN            1\n"
         "total              7\n"
         "\n"
+        "coverage: facts up to 2023-09-13, sources published up to 2024-06-05\n"
     )
 
 
