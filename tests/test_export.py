@@ -272,3 +272,68 @@ def test_neo4j_csv_of_hostile_values_reads_back(tmp_path: Path) -> None:
                    sources=[f"doc:d | {t}; more"])
     write(G, "csv", tmp_path / "csv")
     assert _compare_csv(G, tmp_path / "csv") == len(HOSTILE_TEXTS) * 8
+
+
+# -- hostile values: every export is read back by a strict parser, exactly (issue 16, item 6) --
+
+# What texts may hold (the loaders refuse other control characters): tab, line feed, other
+# scripts, format characters, quotes, markup, formulas, and a C1 control for the JSON writer.
+XML_SAFE = [t for t in HOSTILE_TEXTS if "\r" not in t] + [
+    "<b>&amp;</b>", "]]>", "\u2028 and \u2029", "\ufeffBOM", "\U0001f600", "x" * 100_000]
+JSON_EXTRA = ["\x1b[2J esc", "\x07 bell", "\x00 nul", "\x85 nel", "cr\r only"]
+
+
+def _hostile_graph(texts: list[str]) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for i, t in enumerate(texts):
+        G.add_node(f"person:p{i}", type="Person", name=t, note=t, aliases=[t, "x"], score=i / 7)
+        G.add_edge(f"person:p{i}", "person:p0", key=f"r{i}", type="KNOWS", note=t, weight=i)
+    return G
+
+
+def _strict_json(path: Path) -> object:
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(path.read_text("utf-8"), parse_constant=refuse)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
+def test_hostile_values_read_back_exactly(tmp_path: Path, fmt: str) -> None:
+    texts = XML_SAFE + (JSON_EXTRA if fmt == "json" else [])
+    G = _hostile_graph(texts)
+    out = tmp_path / f"g.{fmt}"
+    write(G, fmt, out)
+    if fmt == "json":
+        H = nx.node_link_graph(_strict_json(out), edges="links")
+    else:
+        import xml.dom.minidom
+
+        xml.dom.minidom.parse(str(out))  # expat: well-formed or an error
+        H = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+    for i, t in enumerate(texts):
+        d = H.nodes[f"person:p{i}"]
+        assert (d["name"], d["note"]) == (t, t), (fmt, i)
+        assert d["aliases"] == ([t, "x"] if fmt == "json" else f"{t}; x")
+        assert float(d["score"]) == i / 7
+        data = H.get_edge_data(f"person:p{i}", "person:p0")
+        notes = [e["note"] for e in data.values()] if H.is_multigraph() else [data["note"]]
+        assert notes == [t], (fmt, i)
+    assert len(texts) >= 21
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf"), "esc \x1b", "nul \x00",
+                                 "lone \ud800"])
+def test_values_a_format_cannot_hold_are_refused(tmp_path: Path, fmt: str, bad: object) -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("person:a", type="Person", name="A", note="fine")
+    G.add_node("person:b", type="Person", name="B", note=bad)
+    out = tmp_path / ("csv" if fmt == "csv" else f"g.{fmt}")
+    text_ok = isinstance(bad, str) and (fmt in ("json", "csv")) and "\ud800" not in bad
+    if text_ok:  # JSON escapes control characters; the CSV quotes them: both read back exactly
+        write(G, fmt, out)
+        return
+    with pytest.raises(UsageError, match=r"node 'person:b', note: .*(not a finite number|cannot hold)"):
+        write(G, fmt, out)
+    assert not out.exists()

@@ -166,7 +166,7 @@ def to_node_link(G: nx.Graph, path: str | Path) -> None:
     """Write ``G`` as node-link JSON (``nodes`` and ``links``, as D3 reads it)."""
     data = nx.node_link_data(G, edges="links")
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, default=_json_default, ensure_ascii=False, indent=1)
+        json.dump(data, fh, default=_json_default, ensure_ascii=False, indent=1, allow_nan=False)
 
 
 # -- neo4j-admin CSV ---------------------------------------------------------
@@ -343,6 +343,46 @@ def to_neo4j_csv(G: nx.MultiDiGraph, folder: str | Path, *, delimiter: str = ARR
     return ExportReport("csv", files, G.number_of_nodes(), G.number_of_edges(), command, counts)
 
 
+# What XML 1.0 cannot hold (control characters but tab and line feed; a carriage return
+# would come back as a line feed) and what no UTF-8 file can (lone surrogates).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
+
+
+def check_values(G: nx.Graph, fmt: str) -> None:
+    """Refuse a graph whose values ``fmt`` cannot carry exactly, naming the node or
+    relationship, the property and the character: a strict parser must read every export
+    back (NaN and infinities are not JSON, and XML has no control characters).
+
+    The loaders refuse such values; a graph from elsewhere (a notebook, an older store) may
+    still hold them.
+    """
+    text_re = _NOT_XML if fmt in ("graphml", "gexf") else _NOT_UTF8
+
+    def scan(where: str, key: Any, value: Any) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageError(f"{where}, {key}: {value!r} is not a finite number; {fmt} cannot hold it "
+                             "(fix: correct or remove the value)")
+        if isinstance(value, str):
+            m = text_re.search(value)
+            if m:
+                raise UsageError(f"{where}, {key}: the text {value[:40]!r} holds U+{ord(m.group()):04X}, "
+                                 f"which {fmt} cannot hold (fix: remove it from the data)")
+        elif isinstance(value, (list, tuple, set)):
+            for v in value:
+                scan(where, key, v)
+
+    for n, d in G.nodes(data=True):
+        scan(f"node {n!r}", "id", str(n))
+        for k, v in d.items():
+            scan(f"node {n!r}", k, v)
+    edges = (G.edges(keys=True, data=True) if G.is_multigraph()
+             else ((u, v, None, d) for u, v, d in G.edges(data=True)))
+    for u, v, k, d in edges:
+        for key, val in d.items():
+            scan(f"relationship {k if k is not None else (u, v)!r}", key, val)
+
+
 WRITERS: dict[str, Callable[[nx.Graph, str | Path], None]] = {
     "graphml": to_graphml, "gexf": to_gexf, "json": to_node_link,
 }
@@ -355,6 +395,7 @@ def write(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, delimiter: str = AR
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     check_target(path, store, folder=fmt == "csv")
+    check_values(G, fmt)
     if fmt == "csv":
         return to_neo4j_csv(G, path, delimiter=delimiter, store=store)
     p = Path(path)
