@@ -21,6 +21,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,47 @@ def stats(*, store: str | None = None) -> dict[str, dict[str, int]]:
     """Counts per node type and relationship type."""
     with open_store(store, read_only=True) as st:
         return st.counts()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How current a graph is.
+
+    ``facts_until``: the latest day on which a fact in the graph happened or
+    began (its ``date`` or ``validFrom``), leaving out planned facts and days
+    after ``today``. ``validTo`` does not count: an interval's end can be a
+    term fixed in advance (a two-year Council seat), not something observed.
+    ``sources_until``: the latest ``published`` day of a Document, up to
+    ``today``. Either is None when the graph holds no such date.
+    """
+
+    facts_until: date | None
+    sources_until: date | None
+
+
+_COVERAGE_QUERIES = tuple(
+    f"MATCH {pattern} WHERE x.status <> 'planned' AND x.{key} <= $today RETURN max(x.{key})"
+    for pattern in ("(x)", "()-[x]->()") for key in ("date", "validFrom"))
+
+
+def coverage(*, store: str | None = None, today: date | None = None) -> Coverage:
+    """The latest fact and the latest source of a store: see :class:`Coverage`."""
+    params = {"today": today or date.today()}
+    with open_store(store, read_only=True) as st:
+        facts = [_as_date(v) for q in _COVERAGE_QUERIES for row in st.run(q, params)[1] for v in row]
+        _, rows = st.run("MATCH (d:Document) WHERE d.published <= $today RETURN max(d.published)", params)
+        sources = [_as_date(v) for row in rows for v in row]
+    return Coverage(_latest(facts), _latest(sources))
+
+
+def _as_date(value: Any) -> date | None:
+    native = getattr(value, "to_native", None)  # the Neo4j driver's Date
+    value = native() if native is not None else value
+    return value if isinstance(value, date) else None
+
+
+def _latest(days: list[date | None]) -> date | None:
+    return max((d for d in days if d is not None), default=None)
 
 
 def normalize(text: str) -> str:

@@ -153,14 +153,20 @@ def stats(store: str | None, fmt: str) -> None:
     from relgraph.formats import table
 
     counts = api.stats(store=store)
+    cov = api.coverage(store=store)
+    facts = cov.facts_until.isoformat() if cov.facts_until else None
+    sources = cov.sources_until.isoformat() if cov.sources_until else None
     if fmt == "json":
-        click.echo(json.dumps(counts, indent=2))
+        click.echo(json.dumps({**counts, "coverage": {"factsUntil": facts, "sourcesUntil": sources}},
+                              indent=2))
         return
     for kind in ("nodes", "relationships"):
         rows = [[t, n] for t, n in sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0])) if n]
         rows.append(["total", sum(counts[kind].values())])
         click.echo(table(["node type" if kind == "nodes" else "relationship type", "count"], rows))
         click.echo()
+    click.echo(f"coverage: facts up to {facts or 'none dated'}, "
+               f"sources published up to {sources or 'none dated'}")
 
 
 @main.command()
@@ -259,7 +265,7 @@ SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision
 
 def render_node(report: Any) -> str:
     """A node report as text for a terminal, citations numbered and listed at the end."""
-    from relgraph.formats import cell, clean_text
+    from relgraph.formats import cell, clean_line
     from relgraph.model import Citation
 
     width = min(shutil.get_terminal_size((100, 20)).columns, 120)
@@ -273,14 +279,15 @@ def render_node(report: Any) -> str:
         return "".join(marks)
 
     def wrap(text: str, indent: str = "  ") -> str:
-        return textwrap.fill(clean_text(text), width, initial_indent=indent, subsequent_indent=indent)
+        return textwrap.fill(clean_line(text), width, initial_indent=indent, subsequent_indent=indent)
 
     n = report.node
-    out = [clean_text(f"{n.get('name')}  ({n.get('type')}, {n.get('id')})")]
+    # Each line from the data is one line: a line break in a value is shown, not printed.
+    out = [clean_line(f"{n.get('name')}  ({n.get('type')}, {n.get('id')})")]
     if n.get("aliases"):
         out.append(wrap("also: " + "; ".join(n["aliases"])))
     status_line = (f"status: {n.get('status')}", _when(n), cite(n.get("sources")))
-    out.append("  " + "  ".join(x for x in status_line if x))
+    out.append(clean_line("  " + "  ".join(x for x in status_line if x)))
     extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST and v not in ([], "")]
     if extra:
         out.append(wrap("  ".join(f"{k}: {cell(v)}" for k, v in extra)))
@@ -302,7 +309,7 @@ def render_node(report: Any) -> str:
             bits.append(when)
         bits.append(str(r.get("status")))
         bits.append(cite(r.get("sources")))
-        out.append(clean_text("  ".join(b for b in bits if b)))
+        out.append(clean_line("  ".join(b for b in bits if b)))
         if r.get("description"):
             out.append(wrap(r["description"], "      "))
         if r.get("note"):
@@ -317,7 +324,7 @@ def render_node(report: Any) -> str:
             by = ", ".join(cell(x) for x in (doc.get("author"), doc.get("publisher"),
                                               doc.get("published")) if x)
             line = f"[{i}] {title}" + (f" ({by})" if by else "") + (f": {c.locator}" if c.locator else "")
-            out.append(textwrap.fill(clean_text(line), width, subsequent_indent="    "))
+            out.append(textwrap.fill(clean_line(line), width, subsequent_indent="    "))
     return "\n".join(out)
 
 

@@ -70,10 +70,10 @@ def _filters(kw: dict[str, Any], *, default_types: str | None = None) -> Any:
 
 
 def _echo_table(title: str, columns: list[str], rows: list[list[Any]], fmt: str) -> None:
-    from relgraph.formats import render
+    from relgraph.formats import clean_line, render
 
     if fmt == "table" and title:
-        click.echo(title)
+        click.echo(clean_line(title))
         click.echo()
     click.echo(render(columns, rows, fmt))
 
@@ -139,7 +139,7 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, fmt: s
          **kw: Any) -> None:
     """The shortest path(s) between two nodes (id, name or alias), every hop sourced."""
     from relgraph.analytics import api
-    from relgraph.formats import render
+    from relgraph.formats import clean_line, render
 
     filters = _filters(kw)
     r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops)
@@ -148,7 +148,8 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, fmt: s
         return
     if not r.paths:
         within = f" of at most {max_hops} hops" if max_hops else ""
-        click.echo(f"No path{within} between {r.source_name} and {r.target_name}{_scope(filters)}.")
+        click.echo(clean_line(f"No path{within} between {r.source_name} and {r.target_name}"
+                              f"{_scope(filters)}."))
         return
     click.echo(render_paths(r))
 
@@ -156,7 +157,7 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, fmt: s
 def render_paths(report: Any) -> str:
     """Paths as text: one table per path, citations numbered and listed at the end."""
     from relgraph.cli import _when
-    from relgraph.formats import cell, clean_text, table
+    from relgraph.formats import cell, clean_line, table
     from relgraph.model import Citation
 
     refs: dict[str, int] = {}
@@ -165,7 +166,7 @@ def render_paths(report: Any) -> str:
         more = " (more not shown)" if report.truncated else ""
         names = [n + (f" ({_when(d).split(': ', 1)[1]})" if _when(d) else "")
                  for n, d in zip(p.names, p.node_props, strict=True)]
-        out.append(clean_text(f"Path {p.number} of {len(report.paths)}{more}, {p.length} "
+        out.append(clean_line(f"Path {p.number} of {len(report.paths)}{more}, {p.length} "
                               f"hop{'s' if p.length != 1 else ''}: " + " - ".join(names)))
         rows = []
         for h in p.hops:
@@ -187,7 +188,7 @@ def render_paths(report: Any) -> str:
                            if x)
             line = (f"[{i}] {doc.get('name', c.doc)}" + (f" ({by})" if by else "")
                     + (f": {c.locator}" if c.locator else ""))
-            out.append(clean_text(line))
+            out.append(clean_line(line))
     return "\n".join(out).rstrip()
 
 
@@ -298,7 +299,8 @@ def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, li
                    "csv (neo4j-admin import files).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(), metavar="PATH",
               help="File to write (a folder for csv).")
-@click.option("--array-delimiter", default=";", show_default=True, help="csv: delimiter inside list cells.")
+@click.option("--array-delimiter", default="U+001F", show_default=True, metavar="CHAR",
+              help="csv: delimiter between list items: one character, TAB or U+XXXX.")
 @filter_options(types_default="all, Documents included")
 @handle_errors
 def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw: Any) -> None:
@@ -307,7 +309,9 @@ def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw:
 
     filters = _filters(kw, default_types="all")
     r = api.export(fmt, output, store, filters, delimiter=array_delimiter)
-    click.echo(f"Wrote {r.nodes} nodes and {r.relationships} relationships as {fmt} to "
-               + (r.files[0] if fmt != "csv" else f"{output} ({len(r.files)} files)"))
+    from relgraph.formats import clean_line
+
+    click.echo(clean_line(f"Wrote {r.nodes} nodes and {r.relationships} relationships as {fmt} to "
+                          + (r.files[0] if fmt != "csv" else f"{output} ({len(r.files)} files)")))
     if r.command:
-        click.echo(f"Load into an empty Neo4j database (stopped) with:\n  {r.command}")
+        click.echo(f"Load into an empty Neo4j database (stopped) with:\n  {clean_line(r.command)}")

@@ -70,8 +70,10 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
         params=_params(params), queries_dirs=list(queries_dirs) or None,
         size_by=None if size_by == "type" else size_by, title=title, seed=seed,
     )
-    click.echo(f"Wrote {report.path} ({report.nodes} nodes, {report.relationships} relationships, "
-               f"{report.bytes / 1e6:.1f} MB) in {report.seconds:.1f} s")
+    from relgraph.formats import clean_line
+
+    click.echo(clean_line(f"Wrote {report.path} ({report.nodes} nodes, {report.relationships} relationships, "
+                          f"{report.bytes / 1e6:.1f} MB) in {report.seconds:.1f} s"))
     if open_:
         import webbrowser
 

@@ -15,8 +15,16 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-# Every C0 and C1 control character but the line break (a tab, too: it would shift table columns).
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Every C0 and C1 control character but the line break (a tab, too: it would shift table
+# columns), and the format characters (Unicode's Cf: bidirectional overrides such as U+202E,
+# zero-width spaces and joiners, soft hyphens) and line and paragraph separators, which
+# change what a line shows without showing themselves.
+_INVISIBLE = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+              "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+              "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+              "\U000e0020-\U000e007f")
+_CONTROL = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_CONTROL_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
@@ -27,7 +35,22 @@ def clean_text(text: str) -> str:
     >>> clean_text("ok\\x1b[31mred")
     'ok\\\\x1b[31mred'
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escape, text)
+
+
+def clean_line(text: str) -> str:
+    """:func:`clean_text` for what must stay one line: line breaks are shown too, so a value
+    cannot print a line of its own that looks like output.
+
+    >>> print(clean_line("Atlantis\\nHOLDS -> King \\u202eevil"))
+    Atlantis\\x0aHOLDS -> King \\u202eevil
+    """
+    return _CONTROL_LINE.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
 
 
 def cell(value: Any) -> str:
@@ -58,8 +81,8 @@ def table(columns: list[str], rows: list[list[Any]]) -> str:
     State   9
     Person  12
     """
-    text = [[clean_text(cell(v)).replace("\n", " ") for v in row] for row in rows]
-    heads = [clean_text(c) for c in columns]
+    text = [[clean_line(cell(v)) for v in row] for row in rows]
+    heads = [clean_line(c) for c in columns]
     widths = [max([_width(h)] + [_width(r[i]) for r in text]) for i, h in enumerate(heads)]
 
     def line(values: list[str]) -> str:

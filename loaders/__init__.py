@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -41,7 +42,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     problems: list[Problem] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
+            found = _walk(p, problems)
             if not found:
                 problems.append(Problem(str(p), None, None, None, "folder has no .yaml, .yml or .csv files",
                                         "point at a folder of data files"))
@@ -57,6 +58,28 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     if problems:
         raise InputError(problems)
     return list(dict.fromkeys(out))
+
+
+def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The data files under ``folder`` (sorted); a sub-folder that cannot be read is a problem,
+    not a silent gap in the data."""
+    def unreadable(e: OSError) -> None:
+        problems.append(Problem(str(e.filename or folder), None, None, None,
+                                f"cannot read this folder ({e.strerror or e})",
+                                "make it readable (e.g. chmod u+rx), or move it out of the data folder"))
+
+    found, seen = [], set()
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree: walked once
+            dirs.clear()
+            continue
+        seen.add(real)
+        for name in files:
+            f = Path(root) / name
+            if f.suffix.lower() in SUFFIXES and f.is_file():
+                found.append(f)
+    return sorted(found)
 
 
 def origin_of(path: Path) -> str:

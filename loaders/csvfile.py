@@ -13,7 +13,7 @@ from pathlib import Path
 
 from relgraph.errors import Problem
 from relgraph.loaders.records import RawRecord
-from relgraph.loaders.yamlfile import decode
+from relgraph.loaders.yamlfile import MAX_BYTES, decode
 
 
 class FileNameType(str):
@@ -35,6 +35,10 @@ def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
         problems.append(Problem(name, None, None, None, "file is empty",
                                 "add a header row and data rows, or remove the file"))
         return []
+    # A cell may be as long as a whole file (the limit YAML files have too), not the csv
+    # module's 131,072 characters: a long text loads from CSV as from YAML.
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]

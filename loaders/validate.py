@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 import difflib
 import functools
+import math
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,17 @@ from relgraph.model import Citation, Dataset, Node, Relationship
 from relgraph.schema import NodeType, Property, RelType, Schema
 
 RESERVED = ("type", "id", "from", "to")
-ID_RE = re.compile(r"^[a-z][a-z0-9]*:[^\s|;]+$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+# A node id: a lower-case prefix, ":" and a slug of ASCII letters, digits, ".", "_" and "-",
+# matched whole (fullmatch). Ids are case-sensitive, but two ids may not differ by case alone.
+ID_RE = re.compile(r"[a-z][a-z0-9]*:[A-Za-z0-9._-]+", re.ASCII)
+DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", re.ASCII)
+# What no text may hold: control characters but tab and line feed (a carriage return too:
+# write line breaks as line feeds), surrogates and the non-characters U+FFFE and U+FFFF.
+# XML cannot carry most of them, terminals act on them, and the neo4j-admin export joins
+# list items with U+001F because no text holds it.
+BAD_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+INT_TEXT = re.compile(r"-?[0-9]+", re.ASCII)
+FLOAT_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 INT64 = (-(2**63), 2**63 - 1)
 TRUE = {"true", "yes", "1", "y"}
 FALSE = {"false", "no", "0", "n"}
@@ -48,6 +58,8 @@ def parse_date(value: Any, *, end: bool = False) -> tuple[date, str]:
     >>> parse_date(1996, end=True)
     (datetime.date(1996, 12, 31), 'year')
     """
+    if isinstance(value, datetime):
+        raise _Bad("a date and time", "write the date alone, YYYY-MM-DD (relgraph keeps days, not times)")
     if isinstance(value, date):
         return value, "day"
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
@@ -57,7 +69,7 @@ def parse_date(value: Any, *, end: bool = False) -> tuple[date, str]:
 @functools.lru_cache(maxsize=1 << 16)
 def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
     # Cached: a big load repeats the same few thousand dates, and then shares their objects.
-    m = DATE_RE.match(text)
+    m = DATE_RE.fullmatch(text)
     if not m:
         raise _Bad("not a date", "write YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)")
     y, mo, d = int(m[1]), m[2], m[3]
@@ -92,7 +104,18 @@ def _scalar_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _Bad("must be text",
                    "write plain text (quote it if it looks like a number, a list, or yes/no/true/false)")
-    return str(value)
+    # A number in YAML keeps the text it was written as (`1.50`, not `1.5`; see yamlfile).
+    text = value if isinstance(value, str) else getattr(value, "yaml_text", None) or str(value)
+    check_text(text)
+    return text
+
+
+def check_text(text: str) -> None:
+    """Raise ``_Bad`` if ``text`` holds a character no text may hold (see ``BAD_TEXT``)."""
+    m = BAD_TEXT.search(text)
+    if m:
+        raise _Bad(f"holds the character U+{ord(m.group()):04X} at position {m.start() + 1}",
+                   "remove it: a text may hold tabs and line breaks (\\n), but no other control character")
 
 
 def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
@@ -100,6 +123,8 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
     t = prop.type
     if t == "string":
         text = _scalar_text(value)
+        if prop.name == "name" and not text.strip():
+            raise _Bad("a name of blanks only", "write the name, or leave the property out")
         # Short values (roles, codes) repeat across rows: one shared object each (memory at a million).
         return sys.intern(text) if len(text) < 32 else text
     if t == "text":
@@ -110,6 +135,7 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
         out = []
         for v in _as_list(value, from_csv):
             if isinstance(v, str) and v.strip():  # tested first: cheaper than the Mapping check
+                check_text(v)
                 out.append(Citation.parse(v))
             elif isinstance(v, Mapping) and "doc" in v:
                 out.append(Citation(_scalar_text(v["doc"]).strip(), _scalar_text(v.get("loc", "")).strip()))
@@ -120,24 +146,24 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
     if t == "date":
         return parse_date(value, end=prop.name == "validTo")
     if t == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif from_csv and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if is_int or (from_csv and isinstance(value, str) and INT_TEXT.fullmatch(value)):
             number = int(value)
         else:
-            raise _Bad("not a whole number", "write digits only, e.g. 12")
+            raise _Bad("not a whole number", "write a decimal whole number, e.g. 12 (no leading 0, _ or 0x)")
         if not INT64[0] <= number <= INT64[1]:  # the stores' integers are 64-bit
             raise _Bad("out of range", f"write a whole number between {INT64[0]} and {INT64[1]}")
         return number
     if t == "float":
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if from_csv and isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                pass
-        raise _Bad("not a number", "write a number, e.g. 17.5")
+        number = None
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_number or (from_csv and isinstance(value, str) and FLOAT_TEXT.fullmatch(value)):
+            number = float(value)
+        if number is None:
+            raise _Bad("not a number", "write a number, e.g. 17.5")
+        if not math.isfinite(number):
+            raise _Bad("not a finite number", "write a finite number, e.g. 17.5 (no NaN or infinity)")
+        return number
     if t == "bool":
         if isinstance(value, bool):
             return value
@@ -171,6 +197,9 @@ class Validator:
         self._types: dict[str, tuple[NodeType | None, RelType | None]] = {}
         self._required: dict[str, list[Property]] = {}
         self._misnamed: set[str] = set()  # CSV files whose name was reported as not a type
+        # Ids folded to lower case -> (id, where defined): no two may differ by case alone.
+        self._folded: dict[str, tuple[str, str]] = {}
+        self._folded_existing = False
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
         self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
@@ -198,6 +227,20 @@ class Validator:
                              "give this node its own id; to move the node into this file, remove it "
                              "from the other file and load both files together")
                     continue
+                folded = node.id.casefold()
+                other = self._folded.get(folded)
+                if other is None and not self._folded_existing:
+                    self._folded_existing = True
+                    self._folded.update((i.casefold(), (i, self.existing_origins.get(i, "the store")))
+                                        for i in self.existing)
+                    other = self._folded.get(folded)
+                if other is not None and other[0] != node.id:
+                    self.bad(rec, "id", node.id,
+                             f"differs only in letter case from {other[0]!r} ({other[1]})",
+                             "ids are case-sensitive but may not differ by case alone: use that id, "
+                             "or give this node a distinct one")
+                    continue
+                self._folded[folded] = (node.id, f"{rec.file}:{rec.line}")
                 nodes[node.id] = (node, rec)
             elif isinstance(kind, RelType):
                 rel_recs.append((rec, kind))
@@ -328,9 +371,10 @@ class Validator:
         if not node_id:
             self.bad(rec, None, None, "missing `id`", f"add `id: {kind.id_prefix}:SOME-SLUG`")
             ok = False
-        elif not ID_RE.match(node_id) or node_id.split(":", 1)[0] != kind.id_prefix:
+        elif not ID_RE.fullmatch(node_id) or node_id.split(":", 1)[0] != kind.id_prefix:
             self.bad(rec, "id", raw_id, f"a {kind.name} id must look like {kind.id_prefix}:SLUG",
-                     f"write `id: {kind.id_prefix}:` followed by letters, digits, . _ or - (no spaces)")
+                     f"write `id: {kind.id_prefix}:` followed by ASCII letters, digits, . _ or - "
+                     "(no spaces, accents, other scripts or control characters)")
             ok = False
         for key in ("from", "to"):
             if key in rec.data:

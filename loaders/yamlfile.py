@@ -142,10 +142,41 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                 first[key] = line
 
 
+class _YamlInt(int):
+    """A YAML integer that remembers how it was written (for a text property)."""
+
+    yaml_text: str
+
+
+class _YamlFloat(float):
+    yaml_text: str
+
+
+def _construct_int(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
+    out = _YamlInt(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    out.yaml_text = node.value
+    return out
+
+
+def _construct_float(loader: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> float:
+    out = _YamlFloat(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    out.yaml_text = node.value
+    return out
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
-# Keep dates as text: drop the implicit timestamp resolver.
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+# YAML 1.1 reads `0777` as 511, `0x1F` as 31, `1_000` as 1000, `1:30` as 90 and `.nan` as NaN:
+# values that are not what the file says. Plain numbers are numbers only when written as
+# decimals (`12`, `-3`, `17.5`, `1.5e3`); the rest stays text, as written. Dates stay text too
+# (the validator parses them): no implicit timestamp resolver.
+_PLAIN = {
+    "tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"),
+    "tag:yaml.org,2002:float": re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+}
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, _PLAIN.get(tag, rx)) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

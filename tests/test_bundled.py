@@ -71,6 +71,17 @@ def test_stats_equal_the_dataset_counts(cli, bundled_store: str) -> None:
     assert {t: n for t, n in {**stored["nodes"], **stored["relationships"]}.items() if n} == counts
 
 
+def test_stats_print_the_coverage_the_readme_states(cli, bundled_store: str) -> None:
+    """The data README: "Coverage: facts up to 10 October 2025" (the WPK's 80th anniversary)."""
+    assert api.coverage(store=bundled_store) == api.Coverage(date(2025, 10, 10), date(2025, 10, 10))
+    assert "**Coverage: facts up to 10 October 2025**" in (BUNDLED / "README.md").read_text("utf-8")
+    r = cli("stats", "--store", bundled_store)
+    assert r.exit_code == 0
+    assert r.stdout.endswith("coverage: facts up to 2025-10-10, sources published up to 2025-10-10\n")
+    # what has not happened yet by the day asked does not count
+    assert api.coverage(store=bundled_store, today=date(2024, 12, 31)).facts_until == date(2024, 12, 4)
+
+
 def test_every_fact_is_sourced_and_every_origin_is_a_bundled_file(bundled_dump) -> None:
     nodes, rels = by_id(bundled_dump)
     origins = {f"relgraph:data/russia-dprk/{p.name}" for p in DATA_FILES}

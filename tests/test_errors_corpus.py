@@ -95,7 +95,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "bad-id-prefix.yaml": [
         "bad-id-prefix.yaml:7: id = 'people:choe-son-hui': a Person id must look like person:SLUG "
-        "(fix: write `id: person:` followed by letters, digits, . _ or - (no spaces))",
+        "(fix: write `id: person:` followed by ASCII letters, digits, . _ or - "
+        "(no spaces, accents, other scripts or control characters))",
     ],
     "unknown-document-citation.yaml": [
         "unknown-document-citation.yaml:10: sources = 'doc:test-breif | p. 1': "

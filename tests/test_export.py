@@ -101,7 +101,8 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     folder = tmp_path / "csv"
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([f"nodes-{t}.csv" for t in MINI_NODE_COUNTS]
-                           + [f"relationships-{t}.csv" for t in MINI_REL_COUNTS])
+                           + [f"relationships-{t}.csv" for t in MINI_REL_COUNTS] + ["relgraph-export.txt"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]  # no temporary folder left
     for t, n in MINI_NODE_COUNTS.items():
         assert len(read_csv(folder / f"nodes-{t}.csv")) == 1 + n
     for t, n in MINI_REL_COUNTS.items():
@@ -114,7 +115,7 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     putin = next(r for r in person if r[0] == PUTIN)
     assert (putin[1], putin[2], putin[7], putin[8]) == ("Vladimir Putin", "Putin", "1952-10-07", "Person")
     states = read_csv(folder / "nodes-State.csv")
-    assert next(r for r in states if r[0] == PRK)[2] == "North Korea;DPRK;PRK"
+    assert next(r for r in states if r[0] == PRK)[2] == "North Korea\x1fDPRK\x1fPRK"
     holds = read_csv(folder / "relationships-HOLDS.csv")
     assert holds[0] == [":START_ID", ":END_ID", ":TYPE", "id", "sourceDocs:string[]", "origin", "status",
                         "sources:string[]", "validFrom:date", "validTo:date"]
@@ -122,6 +123,9 @@ def test_neo4j_csv_headers_and_counts(G, tmp_path: Path) -> None:
     assert all(r[:3] == [PUTIN, PRES, "HOLDS"] for r in holds[1:])
     assert report.command.startswith(f"cd {folder} && neo4j-admin database import full --nodes=")
     assert "--relationships=relationships-HOLDS.csv" in report.command
+    assert report.command.endswith(" --array-delimiter=$'\\x1f' --multiline-fields=true "
+                                   "--legacy-style-quoting=false neo4j")
+    assert report.command in (folder / "relgraph-export.txt").read_text("utf-8")
     assert report.counts["nodes-Person.csv"] == 2
 
 
@@ -129,16 +133,21 @@ def test_neo4j_csv_refuses_values_holding_the_delimiter(G, tmp_path: Path) -> No
     H = G.copy()
     H.nodes[PRK]["aliases"] = ["DPRK", "Korea; North"]
     with pytest.raises(UsageError, match="node state:PRK, aliases: the value 'Korea; North' contains"):
-        to_neo4j_csv(H, tmp_path / "a")
+        to_neo4j_csv(H, tmp_path / "a", delimiter=";")
+    assert not (tmp_path / "a").exists()  # a refused export leaves nothing
+    assert list(tmp_path.iterdir()) == []
     report = to_neo4j_csv(H, tmp_path / "b", delimiter="^")  # "|" would not do: citations use it
     assert "--array-delimiter='^'" in report.command
     row = next(r for r in read_csv(tmp_path / "b" / "nodes-State.csv") if r[0] == PRK)
     assert row[2] == "DPRK^Korea; North"
+    report = to_neo4j_csv(H, tmp_path / "c")  # the default, U+001F, cannot occur in data
+    row = next(r for r in read_csv(tmp_path / "c" / "nodes-State.csv") if r[0] == PRK)
+    assert row[2].split("\x1f") == ["DPRK", "Korea; North"]
 
 
 def test_neo4j_csv_of_a_folded_graph_types_the_weights(G, tmp_path: Path) -> None:
-    to_neo4j_csv(select(G, Filters(fold=True)), tmp_path)
-    rows = read_csv(tmp_path / "relationships-SHARED_EVENT.csv")
+    to_neo4j_csv(select(G, Filters(fold=True)), tmp_path / "fold")
+    rows = read_csv(tmp_path / "fold" / "relationships-SHARED_EVENT.csv")
     assert len(rows) == 2
     header = rows[0]
     assert header[:4] == [":START_ID", ":END_ID", ":TYPE", "id"]
@@ -175,3 +184,156 @@ def test_cli_export(cli, mini_template: str, tmp_path: Path) -> None:
     assert not (tmp_path / "csv2" / "nodes-Person.csv").exists()
     r = cli("export", "--format", "gexf", "-o", str(tmp_path), "--store", mini_template)
     assert r.exit_code == 2 and "is a folder" in r.stderr
+
+
+def read_neo4j_csv(folder: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The folder read as neo4j-admin reads it with the printed options: RFC 4180 quotes
+    (every text is quoted), an empty typed field is no value, arrays split on U+001F."""
+    def typed(header: str, raw: str) -> tuple[str, object]:
+        if header.startswith(":"):
+            return header[1:], raw  # START_ID, END_ID, TYPE, LABEL
+        name, _, kind = header.partition(":")
+        if kind == "string[]":
+            return name, raw.split("\x1f")
+        if kind == "long":
+            return name, int(raw)
+        if kind == "double":
+            return name, float(raw)
+        if kind == "boolean":
+            return name, raw == "true"
+        if kind == "date":
+            return name, date.fromisoformat(raw)
+        return name, raw
+
+    nodes, rels = {}, {}
+    for f in sorted(folder.glob("*.csv")):
+        with open(f, encoding="utf-8", newline="") as fh:
+            lines = list(csv.reader(fh, strict=True))
+        header = lines[0]
+        for row in lines[1:]:
+            assert len(row) == len(header), (f, row)
+            props = dict(typed(h, v) for h, v in zip(header, row, strict=True)
+                         if not (v == "" and h.partition(":")[2] not in ("", "ID")))
+            if f.name.startswith("nodes-"):
+                nodes[props.pop("id")] = props
+            else:
+                rels[props["id"]] = props
+    return nodes, rels
+
+
+def _compare_csv(G: nx.MultiDiGraph, folder: Path) -> int:
+    """Compare every value of G with the folder's; the number of values compared."""
+    nodes, rels = read_neo4j_csv(folder)
+    assert len(nodes) == G.number_of_nodes() and len(rels) == G.number_of_edges()
+    checked = 0
+
+    def same(got: dict, d: dict, skip: tuple[str, ...]) -> int:
+        n = 0
+        for k, v in d.items():
+            if k in skip or v is None:
+                continue
+            want = [str(x) for x in v] if isinstance(v, list) else v
+            assert got.get(k) == want, (k, got.get(k), want)
+            n += 1
+        return n
+
+    for n, d in G.nodes(data=True):
+        assert nodes[n]["LABEL"] == d["type"]
+        checked += same(nodes[n], d, ("id", "type"))
+    for u, v, _k, d in G.edges(keys=True, data=True):
+        got = rels[d["id"]]
+        assert (got["START_ID"], got["END_ID"], got["TYPE"]) == (u, v, d["type"])
+        checked += same(got, d, ("type",))
+    return checked
+
+
+def test_neo4j_csv_of_the_bundled_dataset_reads_back(tmp_path: Path) -> None:
+    from relgraph import api
+
+    store = str(tmp_path / "b.db")
+    api.load(store=store)
+    G = read_store(store)
+    assert any(";" in s and "|" in s for _, d in G.nodes(data=True) for s in d.get("sources") or [])
+    write(G, "csv", tmp_path / "csv")
+    assert _compare_csv(G, tmp_path / "csv") > 1000
+
+
+HOSTILE_TEXTS = ['a "quoted" value', "semi; colon | pipe", "comma, here", "line\nbreak", "cr\r\nlf",
+                 "back\\slash\\", '"', "", " lead and trail ", "tab\there", "\u202eRLO", "zero\u200bwidth",
+                 "日本語", "emoji 🦀", "=1+1", "a" * 5000]
+
+
+def test_neo4j_csv_of_hostile_values_reads_back(tmp_path: Path) -> None:
+    G = nx.MultiDiGraph()
+    for i, t in enumerate(HOSTILE_TEXTS):
+        G.add_node(f"person:p{i}", type="Person", name=t or "x", note=t, aliases=[t, t + "2", "x"],
+                   sources=[f"doc:d | {t}"], born=date(1950, 1, 1 + i % 28))
+        G.add_edge(f"person:p{i}", "person:p0", key=f"r{i}", id=f"r{i}", type="KNOWS", note=t,
+                   sources=[f"doc:d | {t}; more"])
+    write(G, "csv", tmp_path / "csv")
+    assert _compare_csv(G, tmp_path / "csv") == len(HOSTILE_TEXTS) * 8
+
+
+# -- hostile values: every export is read back by a strict parser, exactly (issue 16, item 6) --
+
+# What texts may hold (the loaders refuse other control characters): tab, line feed, other
+# scripts, format characters, quotes, markup, formulas, and a C1 control for the JSON writer.
+XML_SAFE = [t for t in HOSTILE_TEXTS if "\r" not in t] + [
+    "<b>&amp;</b>", "]]>", "\u2028 and \u2029", "\ufeffBOM", "\U0001f600", "x" * 100_000]
+JSON_EXTRA = ["\x1b[2J esc", "\x07 bell", "\x00 nul", "\x85 nel", "cr\r only"]
+
+
+def _hostile_graph(texts: list[str]) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for i, t in enumerate(texts):
+        G.add_node(f"person:p{i}", type="Person", name=t, note=t, aliases=[t, "x"], score=i / 7)
+        G.add_edge(f"person:p{i}", "person:p0", key=f"r{i}", type="KNOWS", note=t, weight=i)
+    return G
+
+
+def _strict_json(path: Path) -> object:
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(path.read_text("utf-8"), parse_constant=refuse)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
+def test_hostile_values_read_back_exactly(tmp_path: Path, fmt: str) -> None:
+    texts = XML_SAFE + (JSON_EXTRA if fmt == "json" else [])
+    G = _hostile_graph(texts)
+    out = tmp_path / f"g.{fmt}"
+    write(G, fmt, out)
+    if fmt == "json":
+        H = nx.node_link_graph(_strict_json(out), edges="links")
+    else:
+        import xml.dom.minidom
+
+        xml.dom.minidom.parse(str(out))  # expat: well-formed or an error
+        H = nx.read_graphml(out) if fmt == "graphml" else nx.read_gexf(out)
+    for i, t in enumerate(texts):
+        d = H.nodes[f"person:p{i}"]
+        assert (d["name"], d["note"]) == (t, t), (fmt, i)
+        assert d["aliases"] == ([t, "x"] if fmt == "json" else f"{t}; x")
+        assert float(d["score"]) == i / 7
+        data = H.get_edge_data(f"person:p{i}", "person:p0")
+        notes = [e["note"] for e in data.values()] if H.is_multigraph() else [data["note"]]
+        assert notes == [t], (fmt, i)
+    assert len(texts) >= 21
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf"), "esc \x1b", "nul \x00",
+                                 "lone \ud800"])
+def test_values_a_format_cannot_hold_are_refused(tmp_path: Path, fmt: str, bad: object) -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("person:a", type="Person", name="A", note="fine")
+    G.add_node("person:b", type="Person", name="B", note=bad)
+    out = tmp_path / ("csv" if fmt == "csv" else f"g.{fmt}")
+    text_ok = isinstance(bad, str) and (fmt in ("json", "csv")) and "\ud800" not in bad
+    if text_ok:  # JSON escapes control characters; the CSV quotes them: both read back exactly
+        write(G, fmt, out)
+        return
+    with pytest.raises(UsageError, match=r"node 'person:b', note: .*(not a finite number|cannot hold)"):
+        write(G, fmt, out)
+    assert not out.exists()

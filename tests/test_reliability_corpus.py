@@ -92,7 +92,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "id-with-spaces.yaml": [
         "id-with-spaces.yaml:8: id = 'person:kim jong un': a Person id must look like person:SLUG "
-        "(fix: write `id: person:` followed by letters, digits, . _ or - (no spaces))",
+        "(fix: write `id: person:` followed by ASCII letters, digits, . _ or - "
+        "(no spaces, accents, other scripts or control characters))",
     ],
     "impossible-month.yaml": [
         "impossible-month.yaml:12: date = '2023-13': impossible date (month must be in 1..12) "

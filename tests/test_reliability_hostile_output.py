@@ -23,7 +23,6 @@ import pytest
 import yaml
 from conftest import MINI
 
-from relgraph import api
 from relgraph.formats import clean_text
 
 pytestmark = pytest.mark.reliability
@@ -44,28 +43,57 @@ NAMES = {
     "person:formula-cr": "\r=1+1",
     "person:quotes": "Quote \" and ' and \\ backslash",
     "person:two-lines": "First line\nSecond line",
+    # Issue 16, item 7: a line break that forges a relationship line, bidirectional overrides,
+    # zero-width and other invisible characters.
+    "person:forged": "Kim\n  HOLDS -> Supreme Leader of Atlantis (Position)  confirmed  [1]",
+    "person:rlo": "Abdul \u202eevil.exe\u202c Rahman",
+    "person:zero-width": "Zero\u200bWidth\u200dJoiner\ufeffBOM\u2028Separator\u2066Isolate",
 }
+# What changes a line without showing itself: the format characters and separators.
+INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u00ad]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _swap(value, names: dict[str, str]):
+    if isinstance(value, str):
+        for token, name in names.items():
+            value = value.replace(token, name)
+        return value
+    if isinstance(value, list):
+        return [_swap(v, names) for v in value]
+    return value
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding the names. The loaders refuse control characters in text (issue 16),
+    but a store may still hold them (written by an earlier relgraph, or synced from Neo4j):
+    the names go in as tokens, validated, and are swapped in before the store is written."""
+    from relgraph.loaders import read_dataset
+    from relgraph.store import open_store
+
     folder = tmp_path_factory.mktemp("hostile-output")
     doc = "doc:eai-2024-06-05"
+    tokens = {f"HOSTILE{k:02d}X": n for k, n in enumerate(NAMES.values())}
+    plain = dict(zip(NAMES, tokens, strict=True))
     nodes = [{"id": i, "type": "Person", "name": n, "aliases": [n + " alias"], "status": "confirmed",
-              "note": "note: " + n, "sources": [f"{doc} | {n}"]} for i, n in NAMES.items()]
+              "note": "note: " + n, "sources": [f"{doc} | {n}"]} for i, n in plain.items()]
     rels = [{"type": "CITIZEN_OF", "from": i, "to": "state:PRK", "status": "alleged",
-             "note": n, "sources": [f"{doc} | {n}"]} for i, n in NAMES.items()]
+             "note": n, "sources": [f"{doc} | {n}"]} for i, n in plain.items()]
     data = folder / "hostile-names.yaml"
     data.write_text(yaml.safe_dump({"nodes": nodes, "relationships": rels}, allow_unicode=True), "utf-8")
+    ds = read_dataset([MINI, data])
+    for item in [*ds.nodes, *ds.relationships]:
+        item.props = {k: _swap(v, tokens) for k, v in item.props.items()}
     location = str(folder / "h.db")
-    api.load([MINI, data], store=location)
+    with open_store(location) as st:
+        st.write(ds)
     return location
 
 
 def terminal_safe(text: str) -> None:
-    bad = sorted({repr(c) for c in CONTROL.findall(text)})
-    assert not bad, f"control characters reach the terminal: {bad}"
+    bad = sorted({repr(c) for c in CONTROL.findall(text) + INVISIBLE.findall(text)})
+    assert not bad, f"control or format characters reach the terminal: {bad}"
 
 
 def test_the_names_hold_what_they_are_named_for() -> None:
@@ -85,6 +113,9 @@ def test_the_names_hold_what_they_are_named_for() -> None:
     ["analyze", "centrality", "--top", "20"],
     ["analyze", "ego", "state:PRK"],
     ["analyze", "path", "person:esc-clear", "person:bell"],
+    ["show", "person:forged"], ["show", "person:rlo"], ["show", "person:zero-width"],
+    ["analyze", "path", "person:forged", "person:rlo"],
+    ["analyze", "ego", "person:zero-width"],
     ["analyze", "communities"],
     ["stats"],
 ])
@@ -94,6 +125,20 @@ def test_terminal_output_holds_no_control_characters(cli, store: str, args: list
     assert r.exception is None
     terminal_safe(r.stdout)
     terminal_safe(r.stderr)
+
+
+@pytest.mark.parametrize("args", [
+    ["show", "state:PRK"], ["show", "person:forged"], ["analyze", "path", "person:forged", "person:rlo"],
+    ["analyze", "ego", "state:PRK"], ["query", "run", "search", "-p", "text=Kim"],
+])
+def test_a_line_break_in_a_value_cannot_forge_a_line(cli, store: str, args: list[str]) -> None:
+    r = cli(*args, "--store", store)
+    assert r.exit_code == 0, r.stderr
+    forged = [line for line in r.stdout.splitlines() if "Supreme Leader of Atlantis" in line
+              and not line.lstrip().startswith(("Kim\\x0a", "CITIZEN_OF", "1 ", "2 ", "hop"))
+              and "Kim\\x0a" not in line]
+    assert not forged, forged
+    assert "Kim\n" not in r.stdout
 
 
 def test_control_characters_are_shown_not_sent(cli, store: str) -> None:
@@ -106,7 +151,7 @@ def test_control_characters_are_shown_not_sent(cli, store: str) -> None:
 def test_a_line_break_in_a_name_does_not_make_a_table_row(cli, store: str) -> None:
     r = cli("query", "run", "search", "-p", "text=Second line", "--store", store)
     _head, _rule, row = r.stdout.splitlines()
-    assert row.startswith("First line Second line")
+    assert row.startswith("First line\\x0aSecond line")  # shown, as other control characters are
 
 
 @pytest.mark.parametrize("args", [

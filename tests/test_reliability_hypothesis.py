@@ -46,10 +46,14 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=N
 # reads as line breaks, which PyYAML's emitter (this test's writer) puts raw into quoted scalars,
 # where they are folded into spaces (YAML's own rule): escaped ("\N", "\L", "\P") they load
 # exactly (test_yaml_line_break_escapes_load_exactly).
+# Texts hold no control character but tab and line feed, nor U+FFFE or U+FFFF (the loaders
+# refuse them: tests/test_reliability_values.py); a name is not blanks only.
 BREAKS = "\x85\u2028\u2029"
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=BREAKS), min_size=1,
-               max_size=24)
-SLUG = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"), blacklist_characters="|;"),
+REFUSED = "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]) + "\ufffe\uffff"
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=BREAKS + REFUSED), min_size=1,
+               max_size=24).filter(lambda t: t.strip() != "")
+# Ids: ASCII letters, digits, ".", "_", "-" (matched whole); none differing from another by case alone.
+SLUG = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"),
                min_size=1, max_size=12)
 DAY = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 
@@ -70,7 +74,7 @@ def value_of(prop: Any, docs: list[str]) -> st.SearchStrategy[Any]:
     if t == "string[]":
         return st.lists(TEXT, min_size=1, max_size=3)
     if t == "sources":
-        locator = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=BREAKS),
+        locator = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=BREAKS + REFUSED),
                           max_size=16)
         return st.lists(st.builds(lambda d, loc: f"{d} | {loc}", st.sampled_from(docs), locator),
                         min_size=1, max_size=3)
@@ -104,10 +108,13 @@ def properties(draw: Any, kind: Any, docs: list[str]) -> dict[str, Any]:
 @st.composite
 def datasets(draw: Any) -> dict[str, list[dict[str, Any]]]:
     """A valid data file's content: documents, other nodes, relationships between them."""
-    docs = [f"doc:{s}" for s in draw(st.lists(SLUG, min_size=1, max_size=2, unique=True))]
+    docs = [f"doc:{s}" for s in draw(st.lists(SLUG, min_size=1, max_size=2, unique_by=str.casefold))]
     nodes = [{"id": d, "type": "Document", **draw(properties(SCHEMA.nodes["Document"], docs))} for d in docs]
+    def folded_id(x: tuple[str, str]) -> str:
+        return f"{SCHEMA.nodes[x[0]].id_prefix}:{x[1]}".casefold()
+
     others = draw(st.lists(st.tuples(st.sampled_from([t for t in SCHEMA.nodes if t != "Document"]), SLUG),
-                           max_size=6, unique_by=lambda x: f"{SCHEMA.nodes[x[0]].id_prefix}:{x[1]}"))
+                           max_size=6, unique_by=folded_id))
     for t, slug in others:
         nodes.append({"id": f"{SCHEMA.nodes[t].id_prefix}:{slug}", "type": t,
                       **draw(properties(SCHEMA.nodes[t], docs))})
@@ -268,10 +275,14 @@ def test_floats_and_dates_at_the_edges_round_trip(empty_store: Path, tmp_path: P
 
 def test_yaml_line_break_escapes_load_exactly(tmp_path: Path) -> None:
     path = tmp_path / "breaks.yaml"
-    path.write_text('nodes:\n  - {id: doc:d, type: Document, status: confirmed, name: "a\\Nb\\Lc\\Pd"}\n',
+    path.write_text('nodes:\n  - {id: doc:d, type: Document, status: confirmed, name: "a\\Lc\\Pd"}\n',
                     "utf-8")
     [node] = read_dataset([path]).nodes
-    assert node.props["name"] == "a\x85b\u2028c\u2029d"
+    assert node.props["name"] == "a\u2028c\u2029d"
+    # "\N" is U+0085, a C1 control character: refused, as every control character but tab and line feed.
+    path.write_text('nodes:\n  - {id: doc:d, type: Document, status: confirmed, name: "a\\Nb"}\n', "utf-8")
+    with pytest.raises(InputError, match="holds the character U\\+0085 at position 2"):
+        read_dataset([path])
 
 
 # -- mutations of valid files ----------------------------------------------------------

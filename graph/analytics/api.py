@@ -119,6 +119,10 @@ def changes(dates: list[Any], store: str | None = None, filters: Filters | None 
 
 
 def export(fmt: str, path: str | Path, store: str | None = None, filters: Filters | None = None, *,
-           delimiter: str = ";") -> _export.ExportReport:
+           delimiter: str = _export.ARRAY_DELIMITER) -> _export.ExportReport:
     """Write the store's graph (filtered; by default everything, Documents included)."""
-    return _export.write(graph(store, filters or Filters(types=("all",))), fmt, path, delimiter=delimiter)
+    from relgraph.outputs import check_target
+
+    check_target(path, store, folder=fmt == "csv")  # before reading: the store must not be the output
+    return _export.write(graph(store, filters or Filters(types=("all",))), fmt, path, delimiter=delimiter,
+                         store=store)

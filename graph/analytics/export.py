@@ -12,15 +12,42 @@ network as ``--as-of`` would.
 
 The neo4j-admin CSV files are one per node label (``id:ID,name,...,:LABEL``)
 and one per relationship type (``:START_ID,:END_ID,:TYPE,...``), with typed
-headers from the schema (``validFrom:date``, ``aliases:string[]``) and arrays
-joined by the array delimiter (``;`` by default). They are data for Neo4j, not
-for spreadsheets, so cells are written as they are.
+headers from the schema (``validFrom:date``, ``aliases:string[]``), plus
+``relgraph-export.txt`` holding the import command. They are data for Neo4j,
+not for spreadsheets, so values are written exactly as they are:
+
+- Every text (ids, labels, types, strings, arrays) is quoted with ``"``, a
+  ``"`` inside doubled (RFC 4180); numbers, booleans and dates are bare; no
+  value is an empty, unquoted field. Texts may hold line breaks, ``,``, ``;``
+  and ``|`` (citations do).
+- Array items are joined by U+001F (the unit separator), which no item can
+  hold: the loaders refuse control characters other than tab and line break in
+  any text. ``--array-delimiter`` chooses another; a value holding it is refused.
+- The folder appears whole or not at all: it is written under a temporary name
+  beside the target and renamed (:func:`relgraph.outputs.atomic_folder`).
+
+Import it into an empty, stopped database with exactly these options (the
+report's ``command``, printed by ``relgraph export``)::
+
+    cd FOLDER && neo4j-admin database import full \\
+        --nodes=nodes-Label.csv ... --relationships=relationships-TYPE.csv ... \\
+        --array-delimiter=$'\\x1f' --multiline-fields=true --legacy-style-quoting=false neo4j
+
+``--array-delimiter`` takes the one character U+001F itself (bash: ``$'\\x1f'``;
+from Python's subprocess: ``"--array-delimiter=\\x1f"``).
+``--multiline-fields=true`` because a quoted text may hold line breaks;
+``--legacy-style-quoting=false`` (the default in Neo4j 5) because a backslash
+is data, not an escape. Leave the rest at the defaults: ``--delimiter=,``,
+``--quote='"'``, ``--id-type=string``, ``--trim-strings=false``,
+``--ignore-empty-strings=false``, ``--input-encoding=UTF-8``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
+import math
+import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +59,7 @@ import networkx as nx
 from relgraph.analytics import EXPORT_FORMATS
 from relgraph.analytics.project import analysis_config, span
 from relgraph.errors import UsageError
+from relgraph.outputs import FOLDER_MARKER, atomic_file, atomic_folder, check_target
 from relgraph.schema import Schema, load_schema
 
 LIST_JOIN = "; "
@@ -138,7 +166,7 @@ def to_node_link(G: nx.Graph, path: str | Path) -> None:
     """Write ``G`` as node-link JSON (``nodes`` and ``links``, as D3 reads it)."""
     data = nx.node_link_data(G, edges="links")
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, default=_json_default, ensure_ascii=False, indent=1)
+        json.dump(data, fh, default=_json_default, ensure_ascii=False, indent=1, allow_nan=False)
 
 
 # -- neo4j-admin CSV ---------------------------------------------------------
@@ -173,7 +201,39 @@ def _columns(rows: list[dict[str, Any]], known: dict[str, str], first: list[str]
     return cols
 
 
-def _cell(value: Any, kind: str, delimiter: str, where: Callable[[], str]) -> Any:
+ARRAY_DELIMITER = "\x1f"  # U+001F, the unit separator: the loaders refuse it in any text (see below)
+
+
+def neo4j_char(text: str) -> str:
+    """One character, as ``--array-delimiter`` takes it: itself, ``TAB`` or ``U+XXXX``.
+
+    >>> neo4j_char("U+001F") == ARRAY_DELIMITER, neo4j_char("^"), neo4j_char("TAB")
+    (True, '^', '\\t')
+    """
+    if text.upper() == "TAB":
+        return "\t"
+    if re.fullmatch(r"[Uu]\+[0-9A-Fa-f]{4}", text):
+        return chr(int(text[2:], 16))
+    if len(text) != 1:
+        raise UsageError(f"the array delimiter {text!r} is not one character; give one character, "
+                         "TAB or U+XXXX (default U+001F)")
+    return text
+
+
+def _shell_char(ch: str) -> str:
+    """``ch`` as one shell word (bash's $'\\xNN' for a control character)."""
+    if ch.isprintable() and ch not in "'\\":
+        return f"'{ch}'"
+    return "$'" + "".join(f"\\x{ord(c):02x}" if ord(c) < 0x80 else c for c in ch) + "'"
+
+
+def _cell(value: Any, kind: str, delimiter: str, where: Callable[[], str]) -> str | None:
+    """A value as neo4j-admin reads it, or None for no value (an empty, unquoted field).
+
+    Text is always quoted (so an empty text stays a text), a quote inside it doubled as
+    RFC 4180 and ``neo4j-admin`` (without ``--legacy-style-quoting``) read it; numbers,
+    booleans and dates are bare.
+    """
     if value is None:
         return None
     if kind == "string[]" or isinstance(value, (list, tuple, set)):
@@ -182,85 +242,145 @@ def _cell(value: Any, kind: str, delimiter: str, where: Callable[[], str]) -> An
         if bad:
             raise UsageError(f"{where()}: the value {bad[0]!r} contains the array delimiter {delimiter!r}; "
                              "choose another with --array-delimiter")
-        return delimiter.join(items)
+        return _quote(delimiter.join(items))
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _flat(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise UsageError(f"{where()}: {value!r} is not a finite number; neo4j-admin cannot read it")
+    if isinstance(value, (int, float)) and kind in ("long", "double"):
+        return repr(value)
+    flat = _flat(value)
+    if kind == "date":
+        return str(flat)
+    return _quote(str(flat))
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str | None]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
+        fh.write(",".join(header) + "\n")  # names from the schema: nothing to quote
+        for r in rows:
+            fh.write(",".join("" if c is None else c for c in r) + "\n")
 
 
-def to_neo4j_csv(G: nx.MultiDiGraph, folder: str | Path, *, delimiter: str = ";",
-                 schema: Schema | None = None) -> ExportReport:
+# The options ``neo4j-admin database import full`` needs for these files, besides the
+# --nodes and --relationships: everything else stays at its default (--delimiter=',',
+# --quote='"', --id-type=string, --trim-strings=false, --ignore-empty-strings=false,
+# --input-encoding=UTF-8).
+IMPORT_OPTIONS = ("--multiline-fields=true", "--legacy-style-quoting=false")
+
+
+def to_neo4j_csv(G: nx.MultiDiGraph, folder: str | Path, *, delimiter: str = ARRAY_DELIMITER,
+                 schema: Schema | None = None, store: str | None = None) -> ExportReport:
     """Write one CSV file per node label and per relationship type for
-    ``neo4j-admin database import full``; the report's ``command`` runs it."""
-    if len(delimiter) != 1:
-        raise UsageError("the array delimiter must be one character")
+    ``neo4j-admin database import full``; the report's ``command`` runs it.
+
+    The folder appears whole or not at all (see :func:`relgraph.outputs.atomic_folder`).
+    """
+    delimiter = neo4j_char(delimiter)
+    if delimiter in ',"\n\r':
+        raise UsageError(f"the array delimiter cannot be {delimiter!r}: the CSV files use it")
     schema = schema or load_schema()
     out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file; the csv export writes a folder of files")
-    out.mkdir(parents=True, exist_ok=True)
 
     def known(props: dict[str, Any]) -> dict[str, str]:
         return {p.name: NEO4J_TYPES[p.type] for p in props.values()}
 
     system = {p.name: NEO4J_TYPES[p.type] for p in schema.system.values()}
-    files, counts, multiline = [], {}, False
+    files, counts = [], {}
     node_args, rel_args = [], []
-    by_label: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
-    for n, d in G.nodes(data=True):
-        by_label.setdefault(str(d.get("type", "Node")), []).append((n, d))
-    for lbl in sorted(by_label):
-        items = sorted(by_label[lbl], key=lambda nd: str(nd[0]))
-        t = schema.nodes.get(lbl)
-        types = {**system, **(known(t.properties) if t else {})}
-        types.pop("id", None)
-        props = [{k: v for k, v in d.items() if k not in ("id", "type")} for _, d in items]
-        cols = _columns(props, types, ["name", "aliases"])
-        header = ["id:ID", *(_header(p, k) for p, k in cols), ":LABEL"]
-        rows = []
-        for (n, _d), pr in zip(items, props, strict=True):
-            rows.append([str(n), *(_cell(pr.get(p), k, delimiter, lambda n=n, p=p: f"node {n}, {p}")
-                                   for p, k in cols), lbl])
-        multiline = multiline or any("\n" in str(c) for r in rows for c in r if c is not None)
-        name = f"nodes-{lbl}.csv"
-        _write_csv(out / name, header, rows)
-        files.append(str(out / name))
-        counts[name] = len(rows)
-        node_args.append(f"--nodes={name}")
-    by_type: dict[str, list[tuple[Any, Any, Any, dict[str, Any]]]] = {}
-    for u, v, k, d in G.edges(keys=True, data=True):
-        by_type.setdefault(str(d.get("type", "RELATED")), []).append((u, v, k, d))
-    for rt in sorted(by_type):
-        items = sorted(by_type[rt], key=lambda e: str(e[2]))
-        t = schema.relationships.get(rt)
-        types = {**system, **(known(t.properties) if t else {})}
-        props = [{k: v for k, v in d.items() if k != "type"} for *_, d in items]
-        cols = _columns(props, types, ["id"])
-        header = [":START_ID", ":END_ID", ":TYPE", *(_header(p, k) for p, k in cols)]
-        rows = []
-        for (u, v, k, _d), pr in zip(items, props, strict=True):
-            rows.append([str(u), str(v), rt,
-                         *(_cell(pr.get(p), c, delimiter, lambda k=k, p=p: f"relationship {k}, {p}")
-                           for p, c in cols)])
-        multiline = multiline or any("\n" in str(c) for r in rows for c in r if c is not None)
-        name = f"relationships-{rt}.csv"
-        _write_csv(out / name, header, rows)
-        files.append(str(out / name))
-        counts[name] = len(rows)
-        rel_args.append(f"--relationships={name}")
-    opts = [f"--array-delimiter='{delimiter}'"] if delimiter != ";" else []
-    if multiline:
-        opts.append("--multiline-fields=true")
-    command = " ".join([f"cd {out} &&", "neo4j-admin database import full", *node_args, *rel_args, *opts,
-                        "neo4j"])
+    with atomic_folder(out, store, prefixes=("nodes-", "relationships-")) as tmp:
+        by_label: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+        for n, d in G.nodes(data=True):
+            by_label.setdefault(str(d.get("type", "Node")), []).append((n, d))
+        for lbl in sorted(by_label):
+            items = sorted(by_label[lbl], key=lambda nd: str(nd[0]))
+            t = schema.nodes.get(lbl)
+            types = {**system, **(known(t.properties) if t else {})}
+            types.pop("id", None)
+            props = [{k: v for k, v in d.items() if k not in ("id", "type")} for _, d in items]
+            cols = _columns(props, types, ["name", "aliases"])
+            header = ["id:ID", *(_header(p, k) for p, k in cols), ":LABEL"]
+            rows = []
+            for (n, _d), pr in zip(items, props, strict=True):
+                rows.append([_quote(str(n)),
+                             *(_cell(pr.get(p), k, delimiter, lambda n=n, p=p: f"node {n}, {p}")
+                               for p, k in cols), _quote(lbl)])
+            name = f"nodes-{lbl}.csv"
+            _write_csv(tmp / name, header, rows)
+            files.append(str(out / name))
+            counts[name] = len(rows)
+            node_args.append(f"--nodes={name}")
+        by_type: dict[str, list[tuple[Any, Any, Any, dict[str, Any]]]] = {}
+        for u, v, k, d in G.edges(keys=True, data=True):
+            by_type.setdefault(str(d.get("type", "RELATED")), []).append((u, v, k, d))
+        for rt in sorted(by_type):
+            items = sorted(by_type[rt], key=lambda e: str(e[2]))
+            t = schema.relationships.get(rt)
+            types = {**system, **(known(t.properties) if t else {})}
+            props = [{k: v for k, v in d.items() if k != "type"} for *_, d in items]
+            cols = _columns(props, types, ["id"])
+            header = [":START_ID", ":END_ID", ":TYPE", *(_header(p, k) for p, k in cols)]
+            rows = []
+            for (u, v, k, _d), pr in zip(items, props, strict=True):
+                rows.append([_quote(str(u)), _quote(str(v)), _quote(rt),
+                             *(_cell(pr.get(p), c, delimiter, lambda k=k, p=p: f"relationship {k}, {p}")
+                               for p, c in cols)])
+            name = f"relationships-{rt}.csv"
+            _write_csv(tmp / name, header, rows)
+            files.append(str(out / name))
+            counts[name] = len(rows)
+            rel_args.append(f"--relationships={name}")
+        opts = [f"--array-delimiter={_shell_char(delimiter)}", *IMPORT_OPTIONS]
+        command = " ".join([f"cd {shlex.quote(str(out))} &&", "neo4j-admin database import full",
+                            *node_args, *rel_args, *opts, "neo4j"])
+        (tmp / FOLDER_MARKER).write_text(
+            "Written by relgraph for neo4j-admin; load into an empty, stopped database with:\n"
+            f"{command}\n", encoding="utf-8")
     return ExportReport("csv", files, G.number_of_nodes(), G.number_of_edges(), command, counts)
+
+
+# What XML 1.0 cannot hold (control characters but tab and line feed; a carriage return
+# would come back as a line feed) and what no UTF-8 file can (lone surrogates).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
+
+
+def check_values(G: nx.Graph, fmt: str) -> None:
+    """Refuse a graph whose values ``fmt`` cannot carry exactly, naming the node or
+    relationship, the property and the character: a strict parser must read every export
+    back (NaN and infinities are not JSON, and XML has no control characters).
+
+    The loaders refuse such values; a graph from elsewhere (a notebook, an older store) may
+    still hold them.
+    """
+    text_re = _NOT_XML if fmt in ("graphml", "gexf") else _NOT_UTF8
+
+    def scan(where: str, key: Any, value: Any) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UsageError(f"{where}, {key}: {value!r} is not a finite number; {fmt} cannot hold it "
+                             "(fix: correct or remove the value)")
+        if isinstance(value, str):
+            m = text_re.search(value)
+            if m:
+                raise UsageError(f"{where}, {key}: the text {value[:40]!r} holds U+{ord(m.group()):04X}, "
+                                 f"which {fmt} cannot hold (fix: remove it from the data)")
+        elif isinstance(value, (list, tuple, set)):
+            for v in value:
+                scan(where, key, v)
+
+    for n, d in G.nodes(data=True):
+        scan(f"node {n!r}", "id", str(n))
+        for k, v in d.items():
+            scan(f"node {n!r}", k, v)
+    edges = (G.edges(keys=True, data=True) if G.is_multigraph()
+             else ((u, v, None, d) for u, v, d in G.edges(data=True)))
+    for u, v, k, d in edges:
+        for key, val in d.items():
+            scan(f"relationship {k if k is not None else (u, v)!r}", key, val)
 
 
 WRITERS: dict[str, Callable[[nx.Graph, str | Path], None]] = {
@@ -268,16 +388,17 @@ WRITERS: dict[str, Callable[[nx.Graph, str | Path], None]] = {
 }
 
 
-def write(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, delimiter: str = ";") -> ExportReport:
-    """Write ``G`` in ``fmt`` (graphml, gexf, json: a file; csv: a folder)."""
+def write(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, delimiter: str = ARRAY_DELIMITER,
+          store: str | None = None) -> ExportReport:
+    """Write ``G`` in ``fmt`` (graphml, gexf, json: a file; csv: a folder), whole or not at
+    all, never over the store at ``store`` (see :mod:`relgraph.outputs`)."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    check_target(path, store, folder=fmt == "csv")
+    check_values(G, fmt)
     if fmt == "csv":
-        return to_neo4j_csv(G, path, delimiter=delimiter)
+        return to_neo4j_csv(G, path, delimiter=delimiter, store=store)
     p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{p} is a folder; give a file name, e.g. {p / ('relgraph.' + fmt)}")
-    if not p.parent.exists():
-        raise UsageError(f"folder {p.parent} does not exist")
-    WRITERS[fmt](G, p)
+    with atomic_file(p, store) as tmp:
+        WRITERS[fmt](G, tmp)
     return ExportReport(fmt, [str(p)], G.number_of_nodes(), G.number_of_edges())

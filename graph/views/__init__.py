@@ -14,8 +14,6 @@ Importing this package is cheap: networkx, numpy and the store load on use.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relgraph.errors import RelgraphError, UsageError
+from relgraph.errors import UsageError
 
 __all__ = ["ViewReport", "referenced", "render", "view"]
 
@@ -118,11 +116,14 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError(f"unknown measure {size_by!r}; use one of {', '.join(MEASURES)}")
     if depth < 1:
         raise UsageError("--depth must be 1 or more")
-    out = Path(output)
+    from relgraph.outputs import check_target, clean_leftovers
+
+    out = check_target(output, store)  # the store (or its WAL, lock, ...) is never an output
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'view.html'}")
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist")
+    clean_leftovers(out)  # what a killed run left
 
     filters = filters or Filters()
     G0 = read_store(store)
@@ -176,23 +177,15 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     title = title or "relgraph: " + what
     page = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
                                  documents=documents, seed=seed))
-    size = _write(out, page)
+    size = _write(out, page, store)
     return ViewReport(out, title, n_nodes, n_rels, size, time.perf_counter() - started)
 
 
-def _write(path: Path, text: str) -> int:
-    """Write ``text`` to ``path`` whole or not at all."""
+def _write(path: Path, text: str, store: str | None = None) -> int:
+    """Write ``text`` to ``path`` whole or not at all (see :mod:`relgraph.outputs`)."""
+    from relgraph.outputs import atomic_file
+
     data = text.encode("utf-8")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o644)  # a file to share, not a secret (mkstemp makes it 0600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as e:
-        raise RelgraphError(f"cannot write {path}: {e.strerror or e}") from None
+    with atomic_file(path, store) as tmp:
+        tmp.write_bytes(data)
     return len(data)
