@@ -107,12 +107,29 @@ def configure(home: Path, *, bolt_port: int, http_port: int, page_cache: str = "
     return conf
 
 
+def admin_argv(heap: str = "512m") -> list[str]:
+    """The command line of ``neo4j-admin`` (``org.neo4j.cli.AdminTool``), before its arguments;
+    it works on the server whose home ``NEO4J_HOME`` and ``NEO4J_CONF`` name."""
+    return [java(), f"-Xmx{heap}", *_opens(), "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool"]
+
+
 def admin(home: Path, *args: str, heap: str = "512m",
           timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``neo4j-admin ARGS`` (``org.neo4j.cli.AdminTool``) on the server in ``home``."""
+    """Run ``neo4j-admin ARGS`` on the server in ``home``."""
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    cmd = [java(), f"-Xmx{heap}", *_opens(), "-cp", str(LIB / "*"), "org.neo4j.cli.AdminTool", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run([*admin_argv(heap), *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+
+
+def admin_script(home: Path, path: Path) -> Path:
+    """Write an executable ``neo4j-admin`` script at ``path`` for the server in ``home``, so that
+    a command printed for people (``neo4j-admin database import full ...``) runs as printed."""
+    import shlex
+
+    env = f"NEO4J_HOME={shlex.quote(str(home))} NEO4J_CONF={shlex.quote(str(home / 'conf'))}"
+    path.write_text(f"#!/bin/sh\nexport {env}\nexec {shlex.join(admin_argv())} \"$@\"\n", "utf-8")
+    path.chmod(0o755)
+    return path
 
 
 def _opens() -> list[str]:
