@@ -12,8 +12,7 @@ peak memory (``ru_maxrss``) is its own:
 - **per-row** (the naive path): one ``CREATE`` statement per relationship, on a
   sample of relationships (their nodes copied in first, untimed), in one
   transaction; the rate is scaled to the sample.
-- With ``NEO4J_URI`` set: batched ``UNWIND ... MERGE`` (the Neo4j store's own
-  write) against one ``MERGE`` per row, on a sample.
+- Loading into Neo4j is the ``neo4j`` area (``benchmarks/in_neo4j.py``).
 
 The same helpers serve the test suite's correctness checks (row counts after
 each load path, equal query results).
@@ -35,7 +34,6 @@ from benchmarks.harness import Figure, Run
 
 REPO = Path(__file__).resolve().parent.parent
 PER_ROW_SAMPLE = 2_000  # relationships created one statement each
-NEO4J_SAMPLE = 5_000
 
 
 # -- the engine's own CSV format (the floor) ------------------------------------
@@ -254,20 +252,7 @@ def run(bench: Run, files: list[Path], work: Path, *, repeats: int, rel_count: i
     f.met = max(ours_rss) < 2048
     bench.add(Figure("load", "read + validate only", "s", validate, "raw COPY", raw,
                      note=f"peak memory {max(validate_rss):.0f} MB"))
-    if os.environ.get("NEO4J_URI"):
-        _neo4j(bench, files)
-    else:
-        bench.add(Figure("load", "Neo4j: batched UNWIND vs per-row MERGE", "rel/s", [],
-                         note="skipped: NEO4J_URI is not set (no Neo4j server on this machine)"))
-    return store
-
-
-def _neo4j(bench: Run, files: list[Path]) -> None:
-    r = worker("neo4j", files=[str(f) for f in files], sample=NEO4J_SAMPLE)
-    f = bench.add(Figure("load", "Neo4j: batched UNWIND ... MERGE", "rel/s", [r["batched_rate"]],
-                         f"one MERGE per row ({r['per_row_rows']:,}-row sample)", [r["per_row_rate"]],
-                         better="higher"))
-    f.note = f"sample of {r['rows']:,} relationships with their nodes, on {os.environ['NEO4J_URI']}"
+    return store  # loading into Neo4j: the `neo4j` area (benchmarks/in_neo4j.py)
 
 
 def _median(xs: list[float]) -> float:

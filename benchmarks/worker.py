@@ -59,40 +59,8 @@ def per_row(store: str, plan: list[dict[str, Any]], sample: int) -> dict[str, An
     return {"seconds": seconds, "rows": n}
 
 
-def neo4j(files: list[str], sample: int) -> dict[str, Any]:
-    """Batched UNWIND/MERGE (the Neo4j store's write) against one MERGE per row, on a sample."""
-    import os
-
-    from relgraph.loaders import read_dataset
-    from relgraph.model import Dataset
-    from relgraph.store import open_store
-
-    ds = read_dataset(files)
-    rels = ds.relationships[:sample]
-    ends = {e for r in rels for e in (r.source, r.target)}
-    nodes = [n for n in ds.nodes if n.id in ends]
-    types = {n.id: n.type for n in nodes}
-    sub = Dataset(nodes, rels, ds.origins)
-    with open_store(os.environ["NEO4J_URI"]) as st:
-        start = time.perf_counter()
-        st.write(sub)
-        batched = time.perf_counter() - start
-        few = rels[: max(1, sample // 10)]
-        start = time.perf_counter()
-        for r in few:
-            st.run(f"MATCH (a:{types[r.source]} {{id: $a}}) MATCH (b:{types[r.target]} {{id: $b}}) "
-                   f"MERGE (a)-[x:{r.type} {{id: $id}}]->(b) SET x.status = $status, x.sources = $sources",
-                   {"a": r.source, "b": r.target, "id": r.id, "status": r.props.get("status"),
-                    "sources": r.props.get("sources")}, write=True)
-        per_row_s = time.perf_counter() - start
-        for o in ds.origins:  # leave the database as it was
-            st.run("MATCH (n) WHERE n.origin = $o DETACH DELETE n", {"o": o}, write=True)
-    return {"rows": len(rels), "batched_rate": len(rels) / batched, "per_row_rows": len(few),
-            "per_row_rate": len(few) / per_row_s}
-
-
 TASKS = {"prepare": prepare, "relgraph-load": relgraph_load, "validate": validate, "raw-copy": raw_copy,
-         "per-row": per_row, "neo4j": neo4j}
+         "per-row": per_row}
 
 
 def main(argv: list[str]) -> None:
