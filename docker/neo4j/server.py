@@ -58,7 +58,7 @@ def java() -> str:
 
 
 def fetched() -> bool:
-    return (LIB / f"neo4j-{VERSION}.jar").exists()
+    return (LIB / f"neo4j-{VERSION}.jar").exists() and (LIB / "gds").is_dir()
 
 
 def fetch(quiet: bool = True) -> None:
@@ -68,7 +68,8 @@ def fetch(quiet: bool = True) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ServerError("no mvn: install Maven (Debian: maven) or run `bash .ci/setup`")
-    cmd = [mvn, "-B", *(["-q"] if quiet else []), "-f", str(POM), "dependency:copy-dependencies"]
+    cmd = [mvn, "-B", *(["-q"] if quiet else []), "-f", str(POM), "dependency:copy-dependencies",
+           "dependency:copy-dependencies@gds"]
     r = subprocess.run(cmd, capture_output=quiet, text=True)
     if r.returncode != 0 or not fetched():
         raise ServerError(f"`{' '.join(cmd)}` failed ({r.returncode}):\n{(r.stdout or '')[-4000:]}")
@@ -84,7 +85,7 @@ def configure(home: Path, *, bolt_port: int, http_port: int, page_cache: str = "
               settings: dict[str, str] | None = None) -> Path:
     """Write ``home/conf/neo4j.conf`` for a server bound to 127.0.0.1; return the conf folder."""
     conf = home / "conf"
-    for sub in ("conf", "data", "logs", "plugins", "import", "run"):
+    for sub in ("conf", "data", "logs", "import", "run"):
         (home / sub).mkdir(parents=True, exist_ok=True)
     values = {
         "server.default_listen_address": "127.0.0.1",
@@ -97,10 +98,14 @@ def configure(home: Path, *, bolt_port: int, http_port: int, page_cache: str = "
         "db.tx_log.rotation.retention_policy": "1 files",
         "server.directories.data": str(home / "data"),
         "server.directories.logs": str(home / "logs"),
-        "server.directories.plugins": str(home / "plugins"),
+        # GDS's jars (pom.xml: lib/gds): Neo4j registers procedures only from the plugins folder.
+        "server.directories.plugins": str(LIB / "gds"),
         "server.directories.import": str(home / "import"),
         "server.directories.run": str(home / "run"),
         "dbms.usage_report.enabled": "false",
+        # OpenGDS is on the classpath (pom.xml): its procedures need these.
+        "dbms.security.procedures.unrestricted": "gds.*",
+        "dbms.security.procedures.allowlist": "gds.*,db.*,dbms.*",
         **(settings or {}),
     }
     (conf / "neo4j.conf").write_text("".join(f"{k}={v}\n" for k, v in values.items()), "utf-8")
@@ -181,7 +186,9 @@ class Server:
                 raise ServerError(f"neo4j-admin dbms set-initial-password failed:\n{r.stdout}{r.stderr}")
         env = {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf)}
         cmd = [java(), f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC", *_opens(),
-               "-cp", str(LIB / "*"), "org.neo4j.server.CommunityEntryPoint",
+               # GDS on the classpath too: its extension (which procedures are injected with)
+               # is found there, its procedures in the plugins folder.
+               "-cp", f"{LIB / '*'}:{LIB / 'gds' / '*'}", "org.neo4j.server.CommunityEntryPoint",
                f"--home-dir={self.home}", f"--config-dir={self.conf}"]
         log = open(self.home / "logs" / "console.log", "ab")  # noqa: SIM115 - the child keeps it
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
