@@ -156,6 +156,8 @@ class EmbeddedStore(Store):
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as e:
             raise StoreError(f"store error: {e}") from None
+        if isinstance(result, list):  # the engine ran several statements (stored queries refuse them)
+            raise StoreError("the Cypher holds more than one statement; give one statement at a time")
         cols = result.get_column_names()
         rows = []
         while result.has_next():
