@@ -195,9 +195,16 @@ def coverage(*, store: str | None = None, today: date | None = None) -> Coverage
     """The latest fact and the latest source of a store: see :class:`Coverage`."""
     params = {"today": today or date.today()}
     with open_store(store, read_only=True) as st:
-        facts = [_as_date(v) for q in _COVERAGE_QUERIES for row in st.run(q, params)[1] for v in row]
-        _, rows = st.run("MATCH (d:Document) WHERE d.published <= $today RETURN max(d.published)", params)
-        sources = [_as_date(v) for row in rows for v in row]
+        counts = st.counts()
+        # A store that holds no nodes (or no relationships) may not have the tables to ask.
+        queries = [q for q in _COVERAGE_QUERIES if any(counts["nodes"].values())
+                   and ("-[x]->" not in q or any(counts["relationships"].values()))]
+        facts = [_as_date(v) for q in queries for row in st.run(q, params)[1] for v in row]
+        sources: list[date | None] = []
+        if counts["nodes"].get("Document"):
+            _, rows = st.run("MATCH (d:Document) WHERE d.published <= $today RETURN max(d.published)",
+                             params)
+            sources = [_as_date(v) for row in rows for v in row]
     return Coverage(_latest(facts), _latest(sources))
 
 

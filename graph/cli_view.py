@@ -39,7 +39,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--size-by", type=click.Choice([*MEASURES, "type"]), default="degree", show_default=True,
               help="Node size: a centrality measure, or 'type' for each type's own size.")
 @click.option("--title", metavar="TEXT", help="The page's title (default: what it shows).")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the layout.")
+@click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the layout.")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the web browser when written.")
 @filter_options()
 @handle_errors

@@ -360,6 +360,13 @@ def _check_body(query: str, body: str, dialect: str, no: int, params: list[Param
             bad(p.line, "param", p.name, f"query {query!r}{where} declares {p.name!r} but never uses it",
                 f"use ${p.name} in the Cypher, or remove the declaration")
             ok = False
+    plain = strip_literals(body)
+    semi = plain.find(";")
+    if semi >= 0 and plain[semi + 1:].replace(";", "").strip():
+        bad(no + plain.count("\n", 0, semi), "body", None,
+            f"query {query!r}{where} holds more than one statement (a `;` with Cypher after it)",
+            "keep one statement per query: split it into queries of their own, each with its `// name:`")
+        ok = False
     if mode == "read":
         clause = write_clause(body)
         if clause:

@@ -150,6 +150,19 @@ def test_stats_table(cli, mini_template: str) -> None:
     )
 
 
+def test_stats_coverage_of_a_store_without_facts_or_relationships(cli, tmp_path: Path) -> None:
+    data = tmp_path / "docs.yaml"
+    data.write_text("defaults: {status: confirmed}\nnodes:\n"
+                    "  - {id: doc:a, type: Document, name: A, published: 2024-06-05}\n"
+                    "  - {id: doc:b, type: Document, name: B, published: 2999-01-01}\n", "utf-8")
+    store = str(tmp_path / "docs.db")
+    assert cli("load", str(data), "--store", store, "-q").exit_code == 0
+    r = cli("stats", "--store", store)
+    assert r.exit_code == 0, r.stderr
+    # no dated fact and no relationship table to ask; a source "published" in the future does not count
+    assert r.stdout.endswith("coverage: facts up to none dated, sources published up to 2024-06-05\n")
+
+
 def test_stats_without_a_store(cli, tmp_path: Path) -> None:
     missing = str(tmp_path / "missing.db")
     r = cli("stats", "--store", missing)

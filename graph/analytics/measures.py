@@ -11,6 +11,7 @@ eigenvector and PageRank use the weight, and betweenness and closeness use
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -123,7 +124,8 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = None,
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         dangling = alpha * x[dangles].sum() / n
-        new = np.bincount(target, weights=(x * scale)[source] * w, minlength=n)
+        # float even with no relationship at all (bincount of nothing is an integer array)
+        new = np.bincount(target, weights=(x * scale)[source] * w, minlength=n).astype(float)
         new += (1.0 - alpha) / n + dangling
         err = np.abs(new - x).sum()
         x = new
@@ -227,6 +229,9 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted
     >>> sorted(sorted(c.members) for c in communities(G).communities)
     [['a', 'b', 'c'], ['x', 'y', 'z']]
     """
+    if not (math.isfinite(resolution) and resolution > 0):
+        raise UsageError(f"--resolution {resolution}: give a positive number, e.g. 1 (above 1: smaller "
+                         "communities)")
     U = simple(G)
     w = "weight" if weighted else None
     found = nx.community.louvain_communities(U, weight=w, resolution=resolution, seed=seed) if len(U) else []

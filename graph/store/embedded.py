@@ -156,6 +156,8 @@ class EmbeddedStore(Store):
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as e:
             raise StoreError(f"store error: {e}") from None
+        if isinstance(result, list):  # the engine ran several statements (stored queries refuse them)
+            raise StoreError("the Cypher holds more than one statement; give one statement at a time")
         cols = result.get_column_names()
         rows = []
         while result.has_next():
@@ -288,7 +290,17 @@ class EmbeddedStore(Store):
             write: bool = False) -> tuple[list[str], list[list[Any]]]:
         if write and self.read_only:
             raise StoreError("store is open read-only; this statement writes")
-        return self._exec(cypher, params)
+        if not write:
+            return self._exec(cypher, params)
+        # A write gets what a load gets: one transaction, the rollback copy until it is
+        # checkpointed, and the earlier graph back after any error or a kill.
+        self._begin()
+        try:
+            out = self._exec(cypher, params)
+            self._commit()
+        except BaseException as e:
+            self._rollback(e)
+        return out
 
     # -- writing ------------------------------------------------------------
     def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
@@ -360,9 +372,8 @@ class EmbeddedStore(Store):
                     copier.done(written[(t, a, b)])
                     result.relationships_written += written[(t, a, b)]
             self._commit()
-        except BaseException:
-            self._rollback()
-            raise
+        except BaseException as e:
+            self._rollback(e)
         return result
 
     def _copy(self, copier: _Copier, table: str, cols: list[Property], rows: list[Any], tmp: Path,
@@ -458,14 +469,40 @@ class EmbeddedStore(Store):
 
     def _commit(self) -> None:
         self._exec("COMMIT")
-        self._exec("CHECKPOINT")  # the file holds the new graph, with no WAL to replay
+        # The file holds the new graph, with no WAL to replay. Until this has worked, the
+        # write has not: an error here puts the earlier graph back (see _rollback).
+        self._exec("CHECKPOINT")
         self._drop_guard()
 
-    def _rollback(self) -> None:
-        # The engine may already have rolled back the failed transaction.
-        with contextlib.suppress(RuntimeError):
-            self._conn.execute("ROLLBACK")
-        self._drop_guard()
+    def _rollback(self, error: BaseException) -> None:
+        """End a failed write (``error``, re-raised): the store goes back to the rollback copy.
+
+        The engine's own ROLLBACK is not enough: on a full disk a failed COPY or COMMIT left
+        part of the new graph behind, and a CHECKPOINT failing after COMMIT leaves the new
+        graph in the WAL while the command reports an error. So the engine is closed, its
+        WAL and shadow file dropped and the copy put back (a rename: no space needed), and
+        the store reopened. Raises ``error``, saying that the store holds its earlier graph.
+        """
+        import real_ladybug as lb
+
+        if self._guard is None:
+            with contextlib.suppress(RuntimeError):
+                self._conn.execute("ROLLBACK")
+            raise error
+        self._guard = None  # the copy is put back below, not deleted
+        conn, db = self._conn, self._db
+        self._conn = self._db = None
+        for closing in (conn, db):
+            with contextlib.suppress(Exception):
+                closing.close()
+        try:
+            rollback.recover(self._path)
+            self._open(lb)
+        except StoreError as again:
+            raise StoreError(f"{error}; then putting the earlier graph back failed: {again}") from None
+        if isinstance(error, StoreError):
+            raise StoreError(f"{error}; nothing was written: the store holds its earlier graph") from None
+        raise error
 
 
 def _holder(path: Path) -> str:

@@ -116,6 +116,8 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError(f"unknown measure {size_by!r}; use one of {', '.join(MEASURES)}")
     if depth < 1:
         raise UsageError("--depth must be 1 or more")
+    if seed < 0:
+        raise UsageError(f"--seed {seed}: the layout's seed must be 0 or more")
     from relgraph.outputs import check_target, clean_leftovers
 
     out = check_target(output, store)  # the store (or its WAL, lock, ...) is never an output
