@@ -34,17 +34,15 @@ RETURN hops, b.name AS name, label(b) AS type, b.id AS id, via, statuses[hops] A
 ORDER BY hops, type, name
 // dialect: neo4j
 MATCH (a) WHERE a.id = $node
-MATCH (b) WHERE b.id <> a.id
-MATCH p = shortestPath((a)-[*1..3]-(b))
-WHERE all(r IN relationships(p) WHERE type(r) IN $types
-      AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
-      AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from))
-  AND all(x IN nodes(p) WHERE x = a
-      OR (($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
-          AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from)))
-WITH b, p, length(p) AS hops
-WHERE hops <= $hops
-WITH b, p, hops, relationships(p)[hops - 1] AS last
+MATCH p = ANY SHORTEST (a) (()-[r]-(x)
+      WHERE type(r) IN $types
+        AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
+        AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from)
+        AND ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
+        AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from)
+    ){1,3} (b)
+WHERE b <> a AND length(p) <= $hops
+WITH b, p, length(p) AS hops, relationships(p)[length(p) - 1] AS last
 RETURN hops, b.name AS name, labels(b)[0] AS type, b.id AS id, [r IN relationships(p) | type(r)] AS via,
        last.status AS status, last.sources AS sources
 ORDER BY hops, type, name
