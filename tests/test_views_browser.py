@@ -12,7 +12,6 @@ these tests skip locally and fail in CI (CI=true).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BUNDLED, FIXTURES, REPO
+from conftest import BUNDLED, FIXTURES, REPO, missing_part
 from test_views import HOLDS_1, HOLDS_2, PRES, PRK, PUTIN, RUS, SUMMIT, parallel_graph
 
 from relgraph.analytics.project import Filters, read_store, select
@@ -36,9 +35,7 @@ RAIL = "project:rajin-khasan-railway"
 
 
 def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
+    missing_part("the browser tests", reason)
 
 
 @pytest.fixture(scope="module")
