@@ -195,3 +195,26 @@ def test_cli_load_and_stats_on_neo4j(empty_neo4j: str, neo4j: Neo4jTarget, tmp_p
                        text=True, timeout=120, cwd=tmp_path)
     assert e.returncode == 0, e.stderr
     assert json.loads(r.stdout) == json.loads(e.stdout)  # counts and coverage
+
+
+def test_the_suites_server_has_graph_data_science(neo4j: Neo4jTarget) -> None:
+    """OpenGDS, pinned beside Neo4j in docker/neo4j/pom.xml, is loaded and can run an algorithm."""
+    if neo4j.server is None:
+        pytest.skip("NEO4J_URI names a server this suite did not start: its plugins are its own")
+    import re
+
+    pom = (Path(__file__).resolve().parents[1] / "docker" / "neo4j" / "pom.xml").read_text("utf-8")
+    pinned = re.search(r"<gds.version>([^<]+)</gds.version>", pom)
+    assert pinned
+    with open_store(neo4j.uri, read_only=True) as st:
+        assert st.run("RETURN gds.version() AS v")[1] == [[pinned.group(1)]]
+        _, rows = st.run("CALL gds.graph.project.cypher('gds-check', 'UNWIND range(1, 3) AS i "
+                         "RETURN i AS id', 'UNWIND [[1, 2], [2, 3], [3, 1]] AS e RETURN e[0] AS source, "
+                         "e[1] AS target') YIELD nodeCount RETURN nodeCount")
+        assert rows == [[3]]
+        try:
+            _, rows = st.run("CALL gds.pageRank.stream('gds-check', {maxIterations: 1000, tolerance: 1e-12}) "
+                             "YIELD score RETURN round(sum(score), 6)")
+        finally:
+            st.run("CALL gds.graph.drop('gds-check') YIELD graphName RETURN graphName")
+    assert rows == [[3.0]]  # a 3-cycle: every node scores 1 (GDS's PageRank is not normalised to 1)
