@@ -15,6 +15,11 @@ import click
 from relgraph.analytics import EXPORT_FORMATS, MEASURES
 from relgraph.cli import handle_errors, store_option
 
+engine_option = click.option(
+    "--engine", type=click.Choice(["networkx", "gds"]), default="networkx", show_default=True,
+    help="networkx: in this process; gds: inside Neo4j with Graph Data Science (a neo4j:// store).",
+)
+
 output_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
     help="Output format.",
@@ -111,16 +116,18 @@ def analyze() -> None:
 @click.option("--k", type=click.IntRange(min=1),
               help="Betweenness: sample K source nodes (default: exact up to 2000 nodes, else 500).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
+@engine_option
 @filter_options()
 @output_option
 @handle_errors
-def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int, fmt: str,
+def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int, engine: str, fmt: str,
                store: str | None, **kw: Any) -> None:
     """Rank nodes by a centrality measure."""
     from relgraph.analytics import api
 
     filters = _filters(kw)
-    r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed)
+    r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed,
+                       engine=engine)
     sample = f", sampled {r.sampled} sources (seed {r.seed})" if r.sampled else ""
     title = (f"{measure} centrality{' (weighted)' if weighted else ''}: {r.nodes} nodes, "
              f"{r.ties} ties{sample}{_scope(filters)}")
@@ -231,17 +238,18 @@ def brokers(camps: str | None, top: int, k: int | None, seed: int, fmt: str, sto
 @click.option("--unweighted", is_flag=True, help="Ignore tie weights.")
 @click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
               help="List communities of at least this many nodes.")
+@engine_option
 @filter_options()
 @output_option
 @handle_errors
-def communities(seed: int, resolution: float, unweighted: bool, min_size: int, fmt: str,
+def communities(seed: int, resolution: float, unweighted: bool, min_size: int, engine: str, fmt: str,
                 store: str | None, **kw: Any) -> None:
     """Communities (Louvain), largest first, members most connected first."""
     from relgraph.analytics import api
 
     filters = _filters(kw)
     r = api.communities(store, filters, seed=seed, resolution=resolution, weighted=not unweighted,
-                        min_size=min_size)
+                        min_size=min_size, engine=engine)
     title = (f"{len(r.communities)} communities (Louvain, seed {r.seed}, modularity {r.modularity:.3f}); "
              f"{r.singletons} isolated nodes not listed{_scope(filters)}")
     _echo_table(title, r.columns, r.rows(), fmt)

@@ -42,8 +42,23 @@ def graph(store: str | None = None, filters: Filters | None = None) -> nx.MultiD
 
 def centrality(store: str | None = None, filters: Filters | None = None, *, measure: str = "degree",
                top: int | None = None, weighted: bool = False, k: int | None = None,
-               seed: int = 0) -> _measures.Ranking:
+               seed: int = 0, engine: str = "networkx") -> _measures.Ranking:
+    """Nodes ranked by a measure; ``engine="gds"`` computes it inside Neo4j (see
+    :mod:`relgraph.analytics.gds`)."""
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        return gds.centrality(store, filters, measure=measure, top=top, weighted=weighted, k=k, seed=seed)
     return _measures.centrality(graph(store, filters), measure, top=top, weighted=weighted, k=k, seed=seed)
+
+
+ENGINES = ("networkx", "gds")
+
+
+def _engine(name: str) -> str:
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r}; use {' or '.join(ENGINES)}")
+    return name
 
 
 def path(source: str, target: str, store: str | None = None, filters: Filters | None = None, *,
@@ -74,7 +89,13 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
 
 
 def communities(store: str | None = None, filters: Filters | None = None, *, seed: int = 0,
-                resolution: float = 1.0, weighted: bool = True, min_size: int = 2) -> _measures.Communities:
+                resolution: float = 1.0, weighted: bool = True, min_size: int = 2,
+                engine: str = "networkx") -> _measures.Communities:
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        return gds.communities(store, filters, seed=seed, resolution=resolution, weighted=weighted,
+                               min_size=min_size)
     return _measures.communities(graph(store, filters), seed=seed, resolution=resolution, weighted=weighted,
                                  min_size=min_size)
 
