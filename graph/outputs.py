@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from relgraph.errors import RelgraphError, UsageError
+from relgraph.store.rollback import _fsync_dir
 
 STORE_SUFFIXES = ("", ".wal", ".shadow", ".lock", ".rollback", ".rollback.part", ".pid")
 _TMP = re.compile(r"^\.(?P<name>.+)\.relgraph-(?P<pid>\d+)-[0-9a-f]+\.(?:tmp|old)$")
@@ -120,15 +121,6 @@ def clean_leftovers(target: Path) -> list[Path]:
 
 def _temp_name(target: Path, kind: str = "tmp") -> Path:
     return target.with_name(f".{target.name}.relgraph-{os.getpid()}-{secrets.token_hex(4)}.{kind}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _prepare(target: Path, store: str | None, *, folder: bool) -> None:
