@@ -17,8 +17,13 @@ from relgraph.cli import handle_errors, store_option
 
 engine_option = click.option(
     "--engine", type=click.Choice(["networkx", "gds"]), default="networkx", show_default=True,
-    help="networkx: in this process; gds: inside Neo4j with Graph Data Science (a neo4j:// store).",
+    help="networkx: in this process; gds: inside Neo4j with Graph Data Science (a neo4j:// store "
+         "with the GDS plugin; see README, 'Analyses inside Neo4j').",
 )
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
 
 output_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
@@ -114,7 +119,8 @@ def analyze() -> None:
 @click.option("--weighted", is_flag=True,
               help="Count ties by their number of relationships (or shared facts).")
 @click.option("--k", type=click.IntRange(min=1),
-              help="Betweenness: sample K source nodes (default: exact up to 2000 nodes, else 500).")
+              help="Betweenness: sample K source nodes (default: exact up to 2000 nodes, else 500; "
+                   "--engine gds: always exact unless --k).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
 @engine_option
 @filter_options()
@@ -127,7 +133,7 @@ def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int,
 
     filters = _filters(kw)
     r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed,
-                       engine=engine)
+                       engine=engine, notice=_notice)
     sample = f", sampled {r.sampled} sources (seed {r.seed})" if r.sampled else ""
     title = (f"{measure} centrality{' (weighted)' if weighted else ''}: {r.nodes} nodes, "
              f"{r.ties} ties{sample}{_scope(filters)}")
@@ -139,17 +145,18 @@ def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int,
 @click.argument("target")
 @click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just one.")
 @click.option("--max-hops", type=click.IntRange(min=1), help="Only paths of at most N hops.")
+@engine_option
 @filter_options()
 @output_option
 @handle_errors
-def path(source: str, target: str, all_paths: bool, max_hops: int | None, fmt: str, store: str | None,
-         **kw: Any) -> None:
+def path(source: str, target: str, all_paths: bool, max_hops: int | None, engine: str, fmt: str,
+         store: str | None, **kw: Any) -> None:
     """The shortest path(s) between two nodes (id, name or alias), every hop sourced."""
     from relgraph.analytics import api
     from relgraph.formats import clean_line, render
 
     filters = _filters(kw)
-    r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops)
+    r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops, engine=engine)
     if fmt != "table":
         click.echo(render(r.columns, r.rows(), fmt))
         return
@@ -206,10 +213,11 @@ def render_paths(report: Any) -> str:
               help="Rows to show (0: all).")
 @click.option("--k", type=click.IntRange(min=1), help="Betweenness: sample K source nodes.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
+@engine_option
 @filter_options()
 @output_option
 @handle_errors
-def brokers(camps: str | None, top: int, k: int | None, seed: int, fmt: str, store: str | None,
+def brokers(camps: str | None, top: int, k: int | None, seed: int, engine: str, fmt: str, store: str | None,
             **kw: Any) -> None:
     """Nodes that bridge separate parts: betweenness, articulation points, brokerage roles.
 
@@ -221,12 +229,14 @@ def brokers(camps: str | None, top: int, k: int | None, seed: int, fmt: str, sto
     representative brokers between its own camp and another
     liaison        brokers between two camps, neither its own
     A node's camp is the state it belongs to (citizenship, posts, organizations, location).
+    Brokerage roles have no GDS counterpart: --engine gds is refused.
     """
     from relgraph.analytics import api
 
     filters = _filters(kw)
     pair = tuple(c.strip() for c in camps.split(",")) if camps else None
-    r = api.brokers(store, filters, camps=pair, top=top or None, k=k, seed=seed)  # type: ignore[arg-type]
+    r = api.brokers(store, filters, camps=pair, top=top or None, k=k, seed=seed,
+                   engine=engine)  # type: ignore[arg-type]
     camps_text = " and ".join(r.between_names) or "(no two states in the graph)"
     _echo_table(f"Brokers between the camps of {camps_text}{_scope(filters)}", r.columns, r.rows(), fmt)
 
@@ -249,7 +259,7 @@ def communities(seed: int, resolution: float, unweighted: bool, min_size: int, e
 
     filters = _filters(kw)
     r = api.communities(store, filters, seed=seed, resolution=resolution, weighted=not unweighted,
-                        min_size=min_size, engine=engine)
+                        min_size=min_size, engine=engine, notice=_notice)
     title = (f"{len(r.communities)} communities (Louvain, seed {r.seed}, modularity {r.modularity:.3f}); "
              f"{r.singletons} isolated nodes not listed{_scope(filters)}")
     _echo_table(title, r.columns, r.rows(), fmt)
@@ -258,15 +268,16 @@ def communities(seed: int, resolution: float, unweighted: bool, min_size: int, e
 @analyze.command()
 @click.argument("node")
 @click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops from NODE.")
+@engine_option
 @filter_options()
 @output_option
 @handle_errors
-def ego(node: str, depth: int, fmt: str, store: str | None, **kw: Any) -> None:
+def ego(node: str, depth: int, engine: str, fmt: str, store: str | None, **kw: Any) -> None:
     """The ego network of a node: who is within --depth hops, and through what."""
     from relgraph.analytics import api
 
     filters = _filters(kw)
-    r = api.ego(node, store, filters, depth=depth)
+    r = api.ego(node, store, filters, depth=depth, engine=engine)
     title = (f"Ego network of {r.center_name} (depth {r.depth}): {len(r.members)} nodes, "
              f"{r.relationships} relationships among them and the centre{_scope(filters)}")
     _echo_table(title, r.columns, r.rows(), fmt)
@@ -281,22 +292,23 @@ def ego(node: str, depth: int, fmt: str, store: str | None, **kw: Any) -> None:
 @click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
               help="Top nodes by --measure to list for each date.")
 @click.option("--changes", "list_changes", is_flag=True,
-              help="List the nodes and relationships added and removed instead.")
+              help="List the nodes and relationships added and removed instead (networkx engine only).")
+@engine_option
 @filter_options(as_of=False)
 @output_option
 @handle_errors
-def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, list_changes: bool, fmt: str,
-            store: str | None, **kw: Any) -> None:
+def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, list_changes: bool, engine: str,
+            fmt: str, store: str | None, **kw: Any) -> None:
     """How the network (or a node's place in it) changed between two dates."""
     from relgraph.analytics import api
 
     filters = _filters(kw)
     if list_changes:
-        c = api.changes(list(dates), store, filters)
+        c = api.changes(list(dates), store, filters, engine=engine)
         title = f"Changes from {c.labels[0]} to {c.labels[1]}: {len(c.changes)}{_scope(filters)}"
         _echo_table(title, c.columns, c.rows(), fmt)
         return
-    r = api.compare(list(dates), store, filters, node=node, measure=measure, top=top)
+    r = api.compare(list(dates), store, filters, node=node, measure=measure, top=top, engine=engine)
     _echo_table(f"The network on {r.labels[0]} and on {r.labels[1]}{_scope(filters)}",
                 r.named_columns(), r.rows(), fmt)
 

@@ -1,21 +1,27 @@
-"""`analyze centrality|communities --engine gds`: the same answers from Graph Data Science in Neo4j.
+"""`analyze ... --engine gds`: the same answers from Graph Data Science in Neo4j.
 
 Both engines read the bundled dataset, the embedded store for networkx and the
 suite's Neo4j (with OpenGDS) for GDS, under the same filters. Agreement, once
 on the same scale (see relgraph.analytics.gds): degree exactly, PageRank and
 closeness to 1e-4 relative, exact betweenness to 1e-9, Louvain's modularity
-within 2 % of networkx's (the communities themselves may differ).
+within 2 % of networkx's (the communities themselves may differ), shortest
+paths of the same length with the same hops, ego networks and comparisons row
+for row. The generated 10k graph is checked the same way in
+test_gds_generated.py.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import pytest
 from conftest import Neo4jTarget
 
 from relgraph import api
 from relgraph.analytics import api as analytics
+from relgraph.analytics import gds
 from relgraph.analytics.project import Filters
 from relgraph.errors import UsageError
 
@@ -27,8 +33,11 @@ FILTERS = [
     Filters.parse(start="2023-09", end="2024"),
     Filters.parse(types="Person,State,Event,PARTICIPATED_IN,CITIZEN_OF", statuses="-alleged,-denied"),
     Filters.parse(as_of="2001"),
+    Filters(fold=True),
+    Filters.parse(states=["Russia"], state_depth=1),
+    Filters.parse(as_of="2024-06-30", states=["DPRK", "China"], state_depth=2, fold=True),
 ]
-IDS = ["all", "as-of", "window", "types-status", "as-of-partial"]
+IDS = ["all", "as-of", "window", "types-status", "as-of-partial", "fold", "state", "as-of-states-fold"]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +106,9 @@ def test_what_gds_does_not_do_is_refused_clearly(stores: tuple[str, str]) -> Non
     embedded, uri = stores
     cases = [
         (lambda: analytics.centrality(embedded, Filters(), engine="gds"), "needs a Neo4j store"),
-        (lambda: analytics.centrality(uri, Filters(fold=True), engine="gds"), "--fold"),
+        (lambda: analytics.brokers(uri, Filters(), engine="gds"), "brokers.*no Graph Data Science"),
+        (lambda: analytics.changes(["2000", "2024"], uri, Filters(), engine="gds"), "--changes"),
+        (lambda: analytics.centrality(uri, Filters(), engine="igraph"), "unknown engine"),
         (lambda: analytics.centrality(uri, Filters(), measure="eigenvector", engine="gds"), "eigenvector"),
         (lambda: analytics.centrality(uri, Filters(), measure="closeness", weighted=True, engine="gds"),
          "unweighted"),
@@ -106,3 +117,149 @@ def test_what_gds_does_not_do_is_refused_clearly(stores: tuple[str, str]) -> Non
     for call, words in cases:
         with pytest.raises(UsageError, match=words):
             call()
+
+
+def test_the_projection_is_dropped_after_an_error_inside_it(stores: tuple[str, str]) -> None:
+    from relgraph.store import open_store
+
+    _, uri = stores
+    # Kim Jong Un was born in 1984: the 1974 projection exists when the lookup fails.
+    with pytest.raises(UsageError, match="not in the graph under these filters"):
+        analytics.path("Kim Jong Un", "Russia", uri, Filters.parse(as_of="1974-07-01", types="State,Person"),
+                       engine="gds")
+    with open_store(uri, read_only=True) as st:
+        assert st.run("CALL gds.graph.list() YIELD graphName RETURN count(*)")[1] == [[0]]
+
+
+def test_the_memory_estimate_is_reported_before_a_big_run(stores: tuple[str, str]) -> None:
+    _, uri = stores
+    said: list[str] = []
+    analytics.centrality(uri, Filters(), measure="pagerank", engine="gds", notice=said.append)
+    assert said == []  # the bundled graph is small: nothing to say
+    for measure in ("degree", "pagerank", "betweenness", "closeness"):
+        gds.centrality(uri, Filters(), measure=measure, notice=said.append, estimate_from=0)
+    gds.communities(uri, Filters(), notice=said.append, estimate_from=0)
+    assert len(said) == 5
+    estimated = [m for m in said if "closeness" not in m]
+    assert all(re.search(r"on \d+ nodes and \d+ ties: memory estimate \[?\d+(\.\d+)? (Bytes|[KMGT]iB)", m)
+               for m in estimated) and len(estimated) == 4, said
+    assert "no memory estimate" in next(m for m in said if "closeness" in m)
+
+
+ENDS = ["Vladimir Putin", "Kim Jong Un", "Rajin port", "Sergei Shoigu", "China",
+        "project:rajin-khasan-railway", "project:tumen-road-bridge", "Kim Il Sung"]
+
+
+def _ends(embedded: str, filters: Filters) -> list[tuple[str, str]]:
+    """Pairs of the names above that both engines keep under ``filters``."""
+    kept = []
+    for name in ENDS:
+        try:
+            analytics.ego(name, embedded, filters)
+        except UsageError:
+            continue
+        kept.append(name)
+    return [(a, b) for i, a in enumerate(kept) for b in kept[i + 1:]]
+
+
+def _hop_rows(report: Any) -> list[list[Any]]:
+    return [row[1:] for row in report.rows()]  # without the path number
+
+
+@pytest.mark.parametrize("filters", [FILTERS[0], FILTERS[1], FILTERS[5], FILTERS[7]],
+                         ids=[IDS[0], IDS[1], IDS[5], IDS[7]])
+def test_paths_have_the_same_length_and_hops(stores: tuple[str, str], filters: Filters) -> None:
+    from relgraph.analytics.paths import hops
+
+    embedded, uri = stores
+    H = analytics.graph(embedded, filters)
+    pairs = _ends(embedded, filters)
+    assert len(pairs) >= 3
+    for a, b in pairs:
+        want = analytics.path(a, b, embedded, filters)
+        got = analytics.path(a, b, uri, filters, engine="gds")
+        assert [p.length for p in got.paths] == [p.length for p in want.paths], (a, b)
+        assert (got.source, got.target, got.source_name, got.target_name) == (
+            want.source, want.target, want.source_name, want.target_name)
+        for p in got.paths:  # GDS's path may be another of the shortest: its hops as networkx reads them
+            expected = hops(H, p.nodes)
+            assert [(h.step, h.source, h.target, h.type, h.direction, h.props) for h in p.hops] == [
+                (h.step, h.source, h.target, h.type, h.direction, h.props) for h in expected]
+        cited = {d for p in got.paths for h in p.hops for d in (h.props.get("sourceDocs") or [])}
+        assert cited <= set(got.documents)
+        assert all("title" in got.documents[d] or "name" in got.documents[d] for d in cited)
+
+
+@pytest.mark.parametrize("filters", [FILTERS[0], FILTERS[2], FILTERS[5]], ids=[IDS[0], IDS[2], IDS[5]])
+def test_all_shortest_paths_are_the_same_paths(stores: tuple[str, str], filters: Filters) -> None:
+    embedded, uri = stores
+    for a, b in _ends(embedded, filters):
+        want = analytics.path(a, b, embedded, filters, all_paths=True)
+        got = analytics.path(a, b, uri, filters, all_paths=True, engine="gds")
+        assert (got.rows(), got.truncated, got.documents.keys()) == (
+            want.rows(), want.truncated, want.documents.keys()), (a, b)
+    # Cut short: as many paths as asked for, and said so.
+    want = analytics.path("Vladimir Putin", "Kim Il Sung", embedded, filters, all_paths=True)
+    if len(want.paths) > 1:
+        got = analytics.path("Vladimir Putin", "Kim Il Sung", uri, filters, all_paths=True, limit=1,
+                             engine="gds")
+        assert len(got.paths) == 1 and got.truncated
+
+
+def test_no_path_and_max_hops(stores: tuple[str, str]) -> None:
+    embedded, uri = stores
+    f = Filters.parse(types="State,Person,CITIZEN_OF")
+    for kw in ({}, {"max_hops": 1}, {"all_paths": True, "max_hops": 1}):
+        want = analytics.path("Vladimir Putin", "Kim Jong Un", embedded, f, **kw)
+        got = analytics.path("Vladimir Putin", "Kim Jong Un", uri, f, engine="gds", **kw)
+        assert got.rows() == want.rows(), kw
+    assert analytics.path("Vladimir Putin", "Kim Jong Un", uri, f, max_hops=1, engine="gds").paths == []
+    with pytest.raises(UsageError, match="same node"):
+        analytics.path("Putin", "Vladimir Putin", uri, engine="gds")
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=IDS)
+@pytest.mark.parametrize("depth", [1, 2])
+def test_ego_networks_are_the_same(stores: tuple[str, str], filters: Filters, depth: int) -> None:
+    embedded, uri = stores
+    for name in ("Kim Jong Un", "Rajin port", "DPRK"):
+        try:
+            want = analytics.ego(name, embedded, filters, depth=depth)
+        except UsageError as e:
+            with pytest.raises(UsageError, match="not in the graph"):
+                analytics.ego(name, uri, filters, depth=depth, engine="gds")
+            assert "not in the graph" in str(e)
+            continue
+        got = analytics.ego(name, uri, filters, depth=depth, engine="gds")
+        assert (got.center, got.center_name, got.relationships, got.rows()) == (
+            want.center, want.center_name, want.relationships, want.rows()), name
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+@pytest.mark.parametrize("filters", [FILTERS[0], FILTERS[3], FILTERS[5], FILTERS[6]],
+                         ids=[IDS[0], IDS[3], IDS[5], IDS[6]])
+@pytest.mark.parametrize("measure", ["degree", "betweenness"])
+def test_compare_is_the_same(stores: tuple[str, str], filters: Filters, measure: str) -> None:
+    embedded, uri = stores
+    dates = ["2000-01-01", "2024-06"]
+    for node in (None, "Kim Jong Un", "Rajin port"):
+        try:
+            want = analytics.compare(dates, embedded, filters, node=node, measure=measure, top=5)
+        except UsageError as e:  # the node is in neither snapshot: the same refusal
+            assert "in neither snapshot" in str(e)
+            with pytest.raises(UsageError, match="in neither snapshot"):
+                analytics.compare(dates, uri, filters, node=node, measure=measure, top=5, engine="gds")
+            continue
+        got = analytics.compare(dates, uri, filters, node=node, measure=measure, top=5, engine="gds")
+        assert got.named_columns() == want.named_columns()
+        assert len(got.rows()) == len(want.rows())
+        for g, w in zip(got.rows(), want.rows(), strict=True):
+            if g[0].startswith("top "):  # equal scores may list in another order: compare the scores
+                assert [c.rpartition(" (")[2] for c in g[1:3]] == [c.rpartition(" (")[2] for c in w[1:3]]
+            else:
+                assert all(_same(x, y) for x, y in zip(g, w, strict=True)), (g, w)

@@ -9,6 +9,7 @@ is left out by the filters gets a :class:`~relgraph.errors.UsageError` saying so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from relgraph.analytics import temporal as _temporal
 from relgraph.analytics.project import Filters, read_store, resolve, select
 from relgraph.errors import UsageError
 from relgraph.model import Citation
+from relgraph.store import open_store
+
+Notice = Callable[[str], None]
 
 
 def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
@@ -42,13 +46,15 @@ def graph(store: str | None = None, filters: Filters | None = None) -> nx.MultiD
 
 def centrality(store: str | None = None, filters: Filters | None = None, *, measure: str = "degree",
                top: int | None = None, weighted: bool = False, k: int | None = None,
-               seed: int = 0, engine: str = "networkx") -> _measures.Ranking:
+               seed: int = 0, engine: str = "networkx", notice: Notice | None = None) -> _measures.Ranking:
     """Nodes ranked by a measure; ``engine="gds"`` computes it inside Neo4j (see
-    :mod:`relgraph.analytics.gds`)."""
+    :mod:`relgraph.analytics.gds`), and tells ``notice`` GDS's memory estimate
+    before a big run."""
     if _engine(engine) == "gds":
         from relgraph.analytics import gds
 
-        return gds.centrality(store, filters, measure=measure, top=top, weighted=weighted, k=k, seed=seed)
+        return gds.centrality(store, filters, measure=measure, top=top, weighted=weighted, k=k, seed=seed,
+                              notice=notice)
     return _measures.centrality(graph(store, filters), measure, top=top, weighted=weighted, k=k, seed=seed)
 
 
@@ -63,22 +69,37 @@ def _engine(name: str) -> str:
 
 def path(source: str, target: str, store: str | None = None, filters: Filters | None = None, *,
          all_paths: bool = False, max_hops: int | None = None,
-         limit: int = _paths.DEFAULT_LIMIT) -> _paths.PathReport:
+         limit: int = _paths.DEFAULT_LIMIT, engine: str = "networkx") -> _paths.PathReport:
     """Shortest path(s) between two named nodes, with the cited documents."""
     filters = filters or Filters()
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        report = gds.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops, limit=limit)
+        with open_store(store, read_only=True) as st:
+            report.documents = {d: st.node(d) or {"id": d} for d in _cited(report)}
+        return report
     G0 = read_store(store)
     H = select(G0, filters)
     a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
     report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit)
-    cited = {Citation.parse(s).doc for p in report.paths for h in p.hops
-             for s in h.props.get("sources") or []}
-    report.documents = {d: ({"id": d, **G0.nodes[d]} if d in G0 else {"id": d}) for d in sorted(cited)}
+    report.documents = {d: ({"id": d, **G0.nodes[d]} if d in G0 else {"id": d}) for d in _cited(report)}
     return report
 
 
+def _cited(report: _paths.PathReport) -> list[str]:
+    return sorted({Citation.parse(s).doc for p in report.paths for h in p.hops
+                   for s in h.props.get("sources") or []})
+
+
 def brokers(store: str | None = None, filters: Filters | None = None, *, camps: tuple[str, str] | None = None,
-            top: int | None = None, k: int | None = None, seed: int = 0) -> _brokers.BrokerReport:
+            top: int | None = None, k: int | None = None, seed: int = 0,
+            engine: str = "networkx") -> _brokers.BrokerReport:
     """Brokers; ``camps`` are two state names (default: the two states with most ties)."""
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        raise gds.refuse("analyze brokers (brokerage roles, articulation points)")
     if camps is not None and len(camps) != 2:
         raise UsageError("--camps takes two states, e.g. --camps Russia,DPRK")
     filters = filters or Filters()
@@ -90,19 +111,23 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
 
 def communities(store: str | None = None, filters: Filters | None = None, *, seed: int = 0,
                 resolution: float = 1.0, weighted: bool = True, min_size: int = 2,
-                engine: str = "networkx") -> _measures.Communities:
+                engine: str = "networkx", notice: Notice | None = None) -> _measures.Communities:
     if _engine(engine) == "gds":
         from relgraph.analytics import gds
 
         return gds.communities(store, filters, seed=seed, resolution=resolution, weighted=weighted,
-                               min_size=min_size)
+                               min_size=min_size, notice=notice)
     return _measures.communities(graph(store, filters), seed=seed, resolution=resolution, weighted=weighted,
                                  min_size=min_size)
 
 
 def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
-        depth: int = 1) -> _temporal.EgoReport:
+        depth: int = 1, engine: str = "networkx") -> _temporal.EgoReport:
     filters = filters or Filters()
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        return gds.ego(node, store, filters, depth=depth)
     G0 = read_store(store)
     H = select(G0, filters)
     return _temporal.ego(H, _find(G0, H, node, filters), depth)
@@ -120,9 +145,13 @@ def _snapshots(G0: nx.MultiDiGraph, filters: Filters, dates: list[Any]) -> tuple
 
 def compare(dates: list[Any], store: str | None = None, filters: Filters | None = None, *,
             node: str | None = None, measure: str = "degree", top: int = 5,
-            seed: int = 0) -> _temporal.Comparison:
+            seed: int = 0, engine: str = "networkx") -> _temporal.Comparison:
     """The network (and ``node``) at two dates, side by side."""
     filters = filters or Filters()
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        return gds.compare(dates, store, filters, node=node, measure=measure, top=top, seed=seed)
     G0 = read_store(store)
     g1, g2 = _snapshots(G0, filters, dates)
     center = None
@@ -132,8 +161,13 @@ def compare(dates: list[Any], store: str | None = None, filters: Filters | None 
     return _temporal.compare(g1, g2, node=center, measure=measure, top=top, labels=labels, seed=seed)
 
 
-def changes(dates: list[Any], store: str | None = None, filters: Filters | None = None) -> _temporal.Changes:
+def changes(dates: list[Any], store: str | None = None, filters: Filters | None = None, *,
+            engine: str = "networkx") -> _temporal.Changes:
     """Nodes and relationships added or removed between two dates."""
+    if _engine(engine) == "gds":
+        from relgraph.analytics import gds
+
+        raise gds.refuse("compare --changes (a list of what was added and removed)")
     filters = filters or Filters()
     g1, g2 = _snapshots(read_store(store), filters, dates)
     return _temporal.changes(g1, g2, (str(dates[0]), str(dates[1])))

@@ -71,7 +71,7 @@ def ego(G: nx.MultiDiGraph, center: Any, depth: int = 1) -> EgoReport:
     for n, d in dist.items():
         if n == center:
             continue
-        via = [x for p in U[n] if dist.get(p) == d - 1 for x in _via(G, p, n)]
+        via = sorted({x for p in U[n] if dist.get(p) == d - 1 for x in _via(G, p, n)})
         members.append(EgoMember(d, n, label(G, n), str(G.nodes[n].get("type", "")), via))
     members.sort(key=lambda m: (m.distance, m.type, m.name, str(m.id)))
     return EgoReport(center, label(G, center), depth, members, G.subgraph(dist).number_of_edges())
