@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.generate import Generated, Spec, generate, parse_size, size_label
 from benchmarks.harness import Run, fmt, loadavg, table
 
-AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt", "neo4j")
+AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt", "neo4j", "gds")
 HERE = Path(__file__).resolve().parent
 
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import loading
 
         store = loading.run(bench, g.files, work, repeats=repeats, rel_count=g.relationship_count)
-    elif any(a in areas for a in ("queries", "analytics", "neo4j")) and not store.exists():
+    elif any(a in areas for a in ("queries", "analytics", "neo4j", "gds")) and not store.exists():
         from benchmarks.loading import worker
 
         print("loading the store for the other areas (untimed)", file=sys.stderr, flush=True)
@@ -71,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import in_neo4j
 
         in_neo4j.run(bench, str(store), g, work, runs=args.query_runs)
+    if "gds" in areas:
+        from benchmarks import in_gds
+
+        in_gds.run(bench, str(store), g, work, repeats=repeats)
     if "analytics" in areas:
         from benchmarks import analysing
 

@@ -52,8 +52,9 @@ def server_module() -> Any:
 
 
 @contextmanager
-def neo4j_server(work: Path) -> Iterator[tuple[str, str, Any]]:
-    """(uri, password, server or None): NEO4J_URI's server, or one started for the run."""
+def neo4j_server(work: Path, **server_args: str) -> Iterator[tuple[str, str, Any]]:
+    """(uri, password, server or None): NEO4J_URI's server, or one started for the run
+    (``server_args``: the Server's heap and page_cache)."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
         yield uri, os.environ["NEO4J_PASSWORD"], None
@@ -62,7 +63,7 @@ def neo4j_server(work: Path) -> Iterator[tuple[str, str, Any]]:
     home = work / "neo4j-home"
     shutil.rmtree(home, ignore_errors=True)
     password = "bench-" + secrets.token_hex(8)
-    server = srv.Server(home, password=password)
+    server = srv.Server(home, password=password, **server_args)
     server.start()
     os.environ["NEO4J_PASSWORD"] = password
     try:

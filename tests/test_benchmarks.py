@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import missing_part
+from conftest import Neo4jTarget, missing_part
 
 from benchmarks import analysing, generate, harness, querying
 from benchmarks.__main__ import main
@@ -163,6 +163,27 @@ def test_the_real_gdelt_sample_area(tmp_path: Path) -> None:
     query = figs["cameo-events on the imported sample"]
     assert len(query["samples"]) == 2
     assert f": {max(pairs.values())} events" in query["note"]
+
+
+@pytest.mark.neo4j
+def test_the_gds_area_times_three_engines_on_the_same_graph(tmp_path: Path, neo4j: Neo4jTarget,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # On the suite's own server (NEO4J_URI), which the area empties and loads.
+    for key, value in neo4j.env().items():
+        if key.startswith("NEO4J_"):
+            monkeypatch.setenv(key, value)
+    out = tmp_path / "gds.json"
+    assert main(["run", "--size", "2000", "--only", "gds", "--repeats", "1", "--workdir", str(tmp_path),
+                 "--json", str(out)]) == 0
+    figs = {f["name"]: f for f in json.loads(out.read_text())["figures"]}
+    projection = figs["GDS projection of the graph (Cypher projection)"]
+    assert projection["samples"][0] > 0 and projection["ratio"] > 0
+    for measure in ("degree", "pagerank", "betweenness, 500 sampled sources", "louvain"):
+        ours = figs[f"{measure}: GDS (project + run + stream)"]
+        ig = figs[f"{measure}: igraph (project + build + run)"]
+        assert ours["reference_samples"] == ig["reference_samples"] and ours["samples"] and ig["samples"]
+    with open_store(neo4j.uri, read_only=True) as st:  # nothing left behind in GDS's catalogue
+        assert st.run("CALL gds.graph.list() YIELD graphName RETURN count(*)")[1] == [[0]]
 
 
 def test_doctests_of_the_suite() -> None:

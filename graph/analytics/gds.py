@@ -76,9 +76,9 @@ Notice = Callable[[str], None]
 
 def _keep(x: str, happening: str | None) -> str:
     """The Cypher condition of :func:`~relgraph.analytics.project.select`'s ``keep`` for ``x``."""
-    end = (f"CASE {x}.datePrecision WHEN 'year' THEN date({{year: {x}.date.year, month: 12, day: 31}}) "
-           f"WHEN 'month' THEN date({{year: {x}.date.year, month: {x}.date.month, day: 1}}) "
-           f"+ duration({{months: 1}}) - duration({{days: 1}}) ELSE {x}.date END")
+    end = (f"CASE {x}.datePrecision WHEN 'year' THEN date.truncate('year', {x}.date) + duration('P1Y') "
+           f"- duration('P1D') WHEN 'month' THEN date.truncate('month', {x}.date) + duration('P1M') "
+           f"- duration('P1D') ELSE {x}.date END")
     still = f"{happening} OR " if happening else ""
 
     def overlaps(start: str, stop: str) -> str:
@@ -126,12 +126,10 @@ def projection_statement() -> str:
     """
     return (
         f"MATCH (n) WHERE {_end('n')}\n"
-        "CALL {\n"
-        "  WITH n\n"
+        "CALL (n) {\n"
         f"  OPTIONAL MATCH (n)-[r]-(m) WHERE elementId(n) < elementId(m) AND {_rel('r')} AND {_end('m')}\n"
         "  RETURN m, count(r) AS w, count(r) AS e\n"
         "  UNION ALL\n"
-        "  WITH n\n"
         "  MATCH (n)-[r1]-(x)-[r2]-(m)\n"
         f"  WHERE $fold AND labels(x)[0] IN $multi AND {_node('x')} AND elementId(n) < elementId(m)\n"
         f"    AND {_rel('r1')} AND {_rel('r2')} AND {_end('m')}\n"
