@@ -92,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
 
         gdelt.run(bench, work, repeats=repeats, query_runs=args.query_runs)
     bench.loadavg_end = loadavg()
-    out = Path(args.json) if args.json else HERE / "results" / f"latest-{size_label(size)}.json"
+    # A run of some areas does not replace the results of a full run.
+    suffix = "".join(f"-{a}" for a in areas) if args.only else ""
+    out = Path(args.json) if args.json else HERE / "results" / f"latest-{size_label(size)}{suffix}.json"
     bench.write(out)
     print()
     print(bench.header())
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--cli-runs", type=int, default=15, help="runs of each start-up (default 15)")
     r.add_argument("--seed", type=int, default=42)
     r.add_argument("--workdir", help="where data files and stores go (default: $TMPDIR/relgraph-bench/SIZE)")
-    r.add_argument("--json", help="write the results here (default: benchmarks/results/latest-SIZE.json)")
+    r.add_argument("--json", help="write the results here (default: benchmarks/results/latest-SIZE.json; "
+                   "with --only: latest-SIZE-AREA.json)")
     r.set_defaults(fn=run)
     g = sub.add_parser("generate", help="write the generated data files only")
     g.add_argument("--size", default="10k")
