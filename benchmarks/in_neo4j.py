@@ -52,9 +52,9 @@ def server_module() -> Any:
 
 
 @contextmanager
-def neo4j_server(work: Path, **server_args: str) -> Iterator[tuple[str, str, Any]]:
+def neo4j_server(work: Path, **server_args: Any) -> Iterator[tuple[str, str, Any]]:
     """(uri, password, server or None): NEO4J_URI's server, or one started for the run
-    (``server_args``: the Server's heap and page_cache)."""
+    (``server_args``: the Server's heap, page_cache and settings)."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
         yield uri, os.environ["NEO4J_PASSWORD"], None
