@@ -143,7 +143,8 @@ def test_killed_loads_leave_the_earlier_or_the_new_graph(scenario: Scenario) -> 
         phase, span = phases[k % len(phases)]
         proc = scenario.start(store)
         if phase == "checkpoint":
-            how = kill_in_checkpoint(proc, store, final_size, late=k % 2 == 1, writes=rng.randint(1, 60))
+            late = (k // len(phases)) % 2 == 0  # 4 late, 3 after the Nth write
+            how = kill_in_checkpoint(proc, store, final_size, late=late, writes=rng.randint(1, 60))
             where = f"kill {k} (committing, {how})"
         else:
             delay = rng.uniform(0, span * 1.2)
