@@ -3,6 +3,7 @@
     .venv/bin/python tests/mutate_cypher.py            # order comparisons and <> (about 15 min)
     .venv/bin/python tests/mutate_cypher.py --all      # also every = turned into <>
     .venv/bin/python tests/mutate_cypher.py --list     # the mutants, without running anything
+    .venv/bin/python tests/mutate_cypher.py --match network.cypher    # some of them
 
 Python mutation tools do not read Cypher, so this small mutator does it: in
 each query body under ``queries/`` (comments left alone), one operator at a
@@ -104,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all", action="store_true", help="also turn every = into <>")
     p.add_argument("--neo4j", action="store_true", help="also mutate the Neo4j-only bodies")
     p.add_argument("--list", action="store_true", help="list the mutants and stop")
+    p.add_argument("--match", help="only the mutants whose key contains this, e.g. history.cypher:5")
     args = p.parse_args(argv)
-    todo = [m for m in mutants(args.all) if args.neo4j or not m.neo4j_only]
+    todo = [m for m in mutants(args.all) if (args.neo4j or not m.neo4j_only)
+            and (not args.match or args.match in m.key)]
     if args.list:
         print("\n".join(m.key + ("  (neo4j)" if m.neo4j_only else "") for m in todo))
         return 0

@@ -55,6 +55,7 @@ nodes:
     validTo: 2010-12-31
 relationships:
   - {type: LOCATED_IN, from: place:pyongyang, to: state:PRK}
+  - {type: CITIZEN_OF, from: person:alpha, to: state:RUS}
   - {type: POST_IN, from: position:first, to: state:RUS}
   - {type: POST_IN, from: position:second, to: state:RUS}
   - {type: HOLDS, from: person:alpha, to: position:first, validFrom: 2020-03-10, validTo: 2021-06-20}
@@ -174,6 +175,30 @@ def test_a_visitors_post_is_the_one_held_on_the_day(store: str, event: str, post
     assert rows[event] == post
 
 
+@pytest.mark.parametrize(("home", "events"), [
+    ("Russian Federation",
+     ["Visit before", "Visit first day", "Visit last day", "Visit after", "Summit in September"]),
+    ("North Korea", []),
+])
+def test_a_visitor_without_a_post_comes_from_his_citizenship(store: str, home: str,
+                                                             events: list[str]) -> None:
+    assert column(store, "visits", "event", home=home) == events
+
+
+@pytest.mark.parametrize(("start", "end", "post", "events"), [
+    (None, "2020-03-09", False, ["Visit before"]),
+    (None, "2020-03-10", True, ["Visit before", "Visit first day"]),
+    ("2021-06-20", None, True, ["Summit in September", "Visit after", "Visit last day"]),
+    ("2021-06-21", None, False, ["Summit in September", "Visit after"]),
+    ("2021-06-20", "2021-06-20", True, ["Visit last day"]),
+])
+def test_neighbors_within_a_window(store: str, start: str | None, end: str | None, post: bool,
+                                   events: list[str]) -> None:
+    names = column(store, "neighbors", "name", node="Alpha", **{"from": start, "to": end})
+    assert ("First post" in names) == post
+    assert sorted(n for n in names if n.startswith(("Visit", "Summit"))) == events
+
+
 @pytest.mark.parametrize(("day", "parties"), [
     ("2001-02-09", None),               # signed, not yet in force
     ("2001-02-28", None),
@@ -189,8 +214,10 @@ def test_treaties_in_force_and_parties_bound_on_a_day(store: str, day: str,
                                                       parties: list[str] | None) -> None:
     got = column(store, "treaties", "parties", day=day)
     assert [sorted(p) for p in got] == ([parties] if parties else [])
-    bound = column(store, "treaties", "treaty", day=day, a="North Korea")
-    assert bound == (["Test treaty"] if parties and "North Korea" in parties else [])
+    both = parties is not None and "North Korea" in parties
+    assert column(store, "treaties", "treaty", day=day, a="North Korea") == (["Test treaty"] if both else [])
+    assert column(store, "treaties", "treaty", day=day, a="Russian Federation", b="North Korea") == (
+        ["Test treaty"] if both else [])
 
 
 @pytest.mark.parametrize(("start", "end", "found"), [
@@ -215,12 +242,19 @@ def test_dyad_years_window(store: str, start: int | None, end: int | None, found
     ("2019", "2019", [("began", "Beta -> Second post")]),
     ("2020-07-31", "2020-07-31", [("ended", "Beta -> Second post")]),
     ("2020-08-01", "2021-06-19", []),
+    ("2001-02-09", "2001-02-09", [("happened", "Test treaty")]),  # a node's date, validFrom, validTo
+    ("2001-03-01", "2001-03-01", [("began", "Test treaty")]),
+    ("2001-02-10", "2001-02-28", []),
+    ("2010-12-31", "2010-12-31", [("ended", "Test treaty")]),
+    ("2011-01-01", "2016-07-27", []),
+    ("2016-07-28", "2016-07-28", [("happened", "Russian Federation -> North Korea")]),  # a relationship's
+    ("2016-07-29", "2019-12-31", [("began", "Beta -> Second post")]),
 ])
 def test_changes_on_the_days_of_the_change(store: str, start: str, end: str,
                                            changes: list[tuple[str, str]]) -> None:
     r = run_query("changes", {"from": start, "to": end}, store=store)
     got = [(row[r.columns.index("change")], row[r.columns.index("fact")]) for row in r.rows
-           if row[r.columns.index("type")] in ("HOLDS", "Event")]
+           if row[r.columns.index("type")] in ("HOLDS", "Event", "Treaty", "CAMEO_EVENT")]
     assert sorted(got) == sorted(changes)
 
 
