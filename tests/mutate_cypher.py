@@ -104,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--all", action="store_true", help="also turn every = into <>")
     p.add_argument("--neo4j", action="store_true", help="also mutate the Neo4j-only bodies")
+    p.add_argument("--only-neo4j", action="store_true", help="only the Neo4j-only bodies")
     p.add_argument("--list", action="store_true", help="list the mutants and stop")
     p.add_argument("--match", help="only the mutants whose key contains this, e.g. history.cypher:5")
     args = p.parse_args(argv)
-    todo = [m for m in mutants(args.all) if (args.neo4j or not m.neo4j_only)
-            and (not args.match or args.match in m.key)]
+    todo = [m for m in mutants(args.all) if (args.neo4j or args.only_neo4j or not m.neo4j_only)
+            and (m.neo4j_only or not args.only_neo4j) and (not args.match or args.match in m.key)]
     if args.list:
         print("\n".join(m.key + ("  (neo4j)" if m.neo4j_only else "") for m in todo))
         return 0
