@@ -171,6 +171,7 @@ SUBGRAPH = ("MATCH (n) WHERE elementId(n) IN $nodes\n"
             "OPTIONAL MATCH (n)-[r]->(m) WHERE elementId(m) IN $nodes\n"
             "RETURN n.id AS id, labels(n)[0] AS type, properties(n) AS props,\n"
             "  collect(CASE WHEN r IS NULL THEN null ELSE [type(r), m.id, properties(r)] END) AS out")
+ELEMENT_IDS = "MATCH (n) WHERE elementId(n) IN $nodes RETURN elementId(n) AS element, n.id AS id"
 COMPONENTS = ("CALL gds.wcc.stats($graph, {concurrency: 1}) YIELD componentCount, componentDistribution\n"
               "RETURN componentCount, componentDistribution.max AS largest")
 DROP = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"
@@ -212,8 +213,8 @@ def statements(schema: Schema | None = None) -> list[str]:
     """
     schema = schema or load_schema()
     procs = [p for p, _ in _ALGORITHMS.values()]
-    return [projection_statement(), REACH, SHORTEST, ALL_SHORTEST, BETWEEN, SUBGRAPH, COMPONENTS, DROP,
-            LOUVAIN_STATS, *(lookup_statement(t) for t in schema.nodes),
+    return [projection_statement(), REACH, SHORTEST, ALL_SHORTEST, BETWEEN, SUBGRAPH, ELEMENT_IDS, COMPONENTS,
+            DROP, LOUVAIN_STATS, *(lookup_statement(t) for t in schema.nodes),
             *(_stream_statement(p) for p in procs if p != "gds.louvain.stream"), LOUVAIN_STREAM,
             *(_estimate_statement(p) for p in procs if p not in _NO_ESTIMATE)]
 
@@ -445,8 +446,7 @@ def path(source: str, target: str, store: str | None = None, filters: Filters | 
         G = p.subgraph(sorted({e for r in routes for e in r}) or [ea, eb])
         by_element = dict(zip([ea, eb], [a, b], strict=True))
         if routes:
-            ids = p.run("MATCH (n) WHERE elementId(n) IN $nodes RETURN elementId(n), n.id",
-                        nodes=sorted({e for r in routes for e in r}))
+            ids = p.run(ELEMENT_IDS, nodes=sorted({e for r in routes for e in r}))
             by_element.update(dict(ids))
     sequences = sorted(([by_element[e] for e in r] for r in routes),
                        key=lambda ns: [_paths.label(G, n) for n in ns])
