@@ -62,8 +62,8 @@ def parse_date(value: Any, *, end: bool = False) -> tuple[date, str]:
         raise _Bad("a date and time", "write the date alone, YYYY-MM-DD (relgraph keeps days, not times)")
     if isinstance(value, date):
         return value, "day"
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    return _parse_date_text(text or "", end)
+    # A bool is an int too: its text ("True") is no date, and says so.
+    return _parse_date_text(str(value).strip() if isinstance(value, (str, int)) else "", end)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -77,9 +77,8 @@ def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
         if d:
             return date(y, int(mo), int(d)), "day"
         if mo:
-            month = int(mo)
-            last = calendar.monthrange(y, month)[1] if 1 <= month <= 12 else 1
-            return date(y, month, last if end else 1), "month"
+            month = int(mo)  # a month out of 1..12 fails either call with a ValueError
+            return date(y, month, calendar.monthrange(y, month)[1] if end else 1), "month"
         return date(y, 12, 31) if end else date(y, 1, 1), "year"
     except ValueError as e:
         raise _Bad(f"impossible date ({e})", "check the day and month") from None
@@ -87,7 +86,7 @@ def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
 
 def _suggest(word: str, options: Iterable[str]) -> str:
     options = list(options)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, options)  # the closest first
     listed = ", ".join(sorted(options))
     return f"did you mean {close[0]!r}? allowed: {listed}" if close else f"allowed: {listed}"
 

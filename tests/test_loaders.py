@@ -106,6 +106,9 @@ def test_mini_relationships(mini) -> None:
         ("2023-09-13", False, (date(2023, 9, 13), "day")),
         ("2023-09", False, (date(2023, 9, 1), "month")),
         ("2023-09", True, (date(2023, 9, 30), "month")),
+        ("2023-01", True, (date(2023, 1, 31), "month")),  # the first and last months have their own ends
+        ("2023-12", True, (date(2023, 12, 31), "month")),
+        ("2023-12", False, (date(2023, 12, 1), "month")),
         ("2024-02", True, (date(2024, 2, 29), "month")),
         ("2023-02", True, (date(2023, 2, 28), "month")),
         ("1961", False, (date(1961, 1, 1), "year")),
@@ -124,6 +127,27 @@ def test_parse_date_refuses_non_dates(value: object) -> None:
     with pytest.raises(_Bad) as info:
         parse_date(value)
     assert info.value.message == "not a date"
+
+
+@pytest.mark.parametrize("value", ["2023-13", "2023-00", "2023-02-30", "2023-04-31", "2023-01-00"])
+@pytest.mark.parametrize("end", [False, True])
+def test_parse_date_refuses_impossible_dates(value: str, end: bool) -> None:
+    from relgraph.loaders.validate import _Bad
+
+    with pytest.raises(_Bad) as info:
+        parse_date(value, end=end)
+    assert info.value.message.startswith("impossible date (")
+    assert info.value.fix == "check the day and month"
+
+
+def test_suggestion_is_the_closest_option() -> None:
+    from relgraph.loaders.validate import _suggest
+
+    assert _suggest("reportd", ["report", "reported", "denied"]) == (
+        "did you mean 'reported'? allowed: denied, report, reported")
+    assert _suggest("confimed", ["confirmed", "denied"]) == (
+        "did you mean 'confirmed'? allowed: confirmed, denied")
+    assert _suggest("xyz", ["confirmed", "denied"]) == "allowed: confirmed, denied"
 
 
 def test_partial_valid_to_covers_the_whole_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,6 +269,49 @@ def test_yaml_value_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         "a.yaml:20: validFrom = 1961: validFrom is given twice (as an alias) (fix: keep one of them)",
         "a.yaml:24: latitude = 'north': not a number (fix: write a number, e.g. 17.5)",
         "a.yaml:26: sources = [['doc:test-brief']]: a citation must be 'DOCUMENT-ID | LOCATOR' or "
+        "{doc: ..., loc: ...} (fix: write e.g. \"doc:eai-2024-06-05 | para 3\")",
+    ]
+
+
+def test_yaml_whole_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nodes = """\
+        nodes:
+        @DOC
+          - {id: state:MNG, type: State, name: Mongolia, iso3: MNG, status: confirmed,
+             sources: [doc:test-brief]}
+          - {id: state:CHN, type: State, name: China, iso3: CHN, status: confirmed,
+             sources: [doc:test-brief]}
+        relationships:
+          - {type: CAMEO_EVENT, from: state:MNG, to: state:CHN, status: reported, sources: [doc:test-brief],
+             date: 2020-01-02, quadClass: 2, numMentions: 0, goldstein: -2}
+        """
+    write(tmp_path, "a.yaml", nodes)
+    monkeypatch.chdir(tmp_path)
+    (rel,) = read_dataset(["a.yaml"]).relationships
+    assert (rel.props["quadClass"], rel.props["numMentions"]) == (2, 0)
+    assert type(rel.props["quadClass"]) is int and type(rel.props["goldstein"]) is float
+    write(tmp_path, "a.yaml", nodes.replace("quadClass: 2", "quadClass: true").replace("numMentions: 0",
+                                                                                       "numMentions: 1.5"))
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        f"a.yaml:12: {field} = {value}: not a whole number "
+        "(fix: write a decimal whole number, e.g. 12 (no leading 0, _ or 0x))"
+        for field, value in (("quadClass", True), ("numMentions", 1.5))
+    ]
+
+
+def test_a_citation_mapping_must_name_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - id: state:MNG
+            type: State
+            name: Mongolia
+            iso3: MNG
+            status: confirmed
+            sources: [{loc: "p. 4"}]
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:11: sources = [{'loc': 'p. 4'}]: a citation must be 'DOCUMENT-ID | LOCATOR' or "
         "{doc: ..., loc: ...} (fix: write e.g. \"doc:eai-2024-06-05 | para 3\")",
     ]
 
