@@ -394,6 +394,35 @@ def test_store_in_use_by_another_process(mini_store: str) -> None:
     api.stats(store=mini_store)  # free again once the other process is done
 
 
+def test_store_lock_shared_and_exclusive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.store import rollback
+
+    store = tmp_path / "s.db"
+    a, b = rollback.StoreLock(store), rollback.StoreLock(store)
+    assert a.acquire(exclusive=False) and b.acquire(exclusive=False)  # readers share
+    assert not a.acquire(exclusive=True)  # a writer waits for the other reader
+    b.release()
+    assert a.acquire(exclusive=True)
+    assert not b.acquire(exclusive=False) and not b.acquire(exclusive=True)
+    a.release()
+    assert b.acquire(exclusive=True)
+    b.release()
+    assert a.path.exists()  # never deleted: see StoreLock
+
+    # A lock file that cannot be opened: a reader goes on with the engine's lock, a writer stops.
+    blocked = tmp_path / "b.db"
+    blocked.with_name("b.db.lock").mkdir()
+    assert rollback.StoreLock(blocked).acquire(exclusive=False)
+    with pytest.raises(OSError):
+        rollback.StoreLock(blocked).acquire(exclusive=True)
+
+    # No fcntl (not POSIX): the engine's own lock is all there is, and relgraph goes on.
+    monkeypatch.setattr(rollback, "fcntl", None)
+    c = rollback.StoreLock(tmp_path / "c.db")
+    assert c.acquire(exclusive=True) and c.acquire(exclusive=False)
+    assert not c.path.exists()
+
+
 def test_new_schema_columns_are_added_to_an_old_store(tmp_store: str) -> None:
     raw = load_schema().raw
     old = {**raw, "nodes": {**raw["nodes"], "Person": {**raw["nodes"]["Person"], "properties": {}}}}
