@@ -273,29 +273,45 @@ def test_yaml_value_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     ]
 
 
-def test_yaml_whole_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    nodes = """\
+def cameo_event(**props: object) -> str:
+    """A file of two states and one CAMEO_EVENT between them with ``props`` (the type with whole numbers)."""
+    extra = "".join(f", {k}: {v}" for k, v in props.items())
+    return f"""\
         nodes:
         @DOC
-          - {id: state:MNG, type: State, name: Mongolia, iso3: MNG, status: confirmed,
-             sources: [doc:test-brief]}
-          - {id: state:CHN, type: State, name: China, iso3: CHN, status: confirmed,
-             sources: [doc:test-brief]}
+          - {{id: state:MNG, type: State, name: M, iso3: MNG, status: confirmed, sources: [doc:test-brief]}}
+          - {{id: state:CHN, type: State, name: C, iso3: CHN, status: confirmed, sources: [doc:test-brief]}}
         relationships:
-          - {type: CAMEO_EVENT, from: state:MNG, to: state:CHN, status: reported, sources: [doc:test-brief],
-             date: 2020-01-02, quadClass: 2, numMentions: 0, goldstein: -2}
+          - {{type: CAMEO_EVENT, from: state:MNG, to: state:CHN, status: reported, sources: [doc:test-brief],
+             date: 2020-01-02{extra}}}
         """
-    write(tmp_path, "a.yaml", nodes)
+
+
+def test_yaml_whole_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", cameo_event(quadClass=2, numMentions=0, goldstein=-2))
     monkeypatch.chdir(tmp_path)
     (rel,) = read_dataset(["a.yaml"]).relationships
     assert (rel.props["quadClass"], rel.props["numMentions"]) == (2, 0)
     assert type(rel.props["quadClass"]) is int and type(rel.props["goldstein"]) is float
-    write(tmp_path, "a.yaml", nodes.replace("quadClass: 2", "quadClass: true").replace("numMentions: 0",
-                                                                                       "numMentions: 1.5"))
+    write(tmp_path, "a.yaml", cameo_event(quadClass="true", numMentions=1.5))
     assert problems(monkeypatch, tmp_path, "a.yaml") == [
-        f"a.yaml:12: {field} = {value}: not a whole number "
+        f"a.yaml:10: {field} = {value}: not a whole number "
         "(fix: write a decimal whole number, e.g. 12 (no leading 0, _ or 0x))"
         for field, value in (("quadClass", True), ("numMentions", 1.5))
+    ]
+
+
+def test_whole_numbers_are_64_bit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    low, high = -(2**63), 2**63 - 1
+    write(tmp_path, "a.yaml", cameo_event(quadClass=low, numMentions=high))
+    monkeypatch.chdir(tmp_path)
+    (r,) = read_dataset(["a.yaml"]).relationships
+    assert (r.props["quadClass"], r.props["numMentions"]) == (low, high)
+    write(tmp_path, "a.yaml", cameo_event(quadClass=low - 1, numMentions=high + 1))
+    fix = f"(fix: write a whole number between {low} and {high})"
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        f"a.yaml:10: quadClass = {low - 1}: out of range {fix}",
+        f"a.yaml:10: numMentions = {high + 1}: out of range {fix}",
     ]
 
 
