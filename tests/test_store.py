@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -408,6 +410,9 @@ def test_store_lock_shared_and_exclusive(tmp_path: Path, monkeypatch: pytest.Mon
     assert b.acquire(exclusive=True)
     b.release()
     assert a.path.exists()  # never deleted: see StoreLock
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(a.path.stat().st_mode) == 0o644 & ~umask  # others may read the store, and lock it
 
     # A lock file that cannot be opened: a reader goes on with the engine's lock, a writer stops.
     blocked = tmp_path / "b.db"
