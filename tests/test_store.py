@@ -412,7 +412,7 @@ def test_store_lock_shared_and_exclusive(tmp_path: Path, monkeypatch: pytest.Mon
     assert a.path.exists()  # never deleted: see StoreLock
     umask = os.umask(0)
     os.umask(umask)
-    assert stat.S_IMODE(a.path.stat().st_mode) == 0o644 & ~umask  # others may read the store, and lock it
+    assert stat.S_IMODE(a.path.stat().st_mode) == 0o644 & ~umask  # as asked for, less the umask
 
     # A lock file that cannot be opened: a reader goes on with the engine's lock, a writer stops.
     blocked = tmp_path / "b.db"
