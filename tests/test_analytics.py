@@ -129,6 +129,9 @@ def test_window_counts_a_partial_date_for_its_whole_period() -> None:
     assert in_window(september, date(2023, 9, 30), date(2023, 10, 31))
     assert not in_window(september, date(2023, 10, 1), None)
     assert not in_window({"date": date(2023, 9, 1), "datePrecision": "day"}, date(2023, 9, 30), None)
+    year = {"date": date(2023, 1, 1), "datePrecision": "year"}
+    assert in_window(year, date(2023, 12, 31), None) and not in_window(year, date(2024, 1, 1), None)
+    assert in_window(year, None, date(2023, 1, 1)) and not in_window(year, None, date(2022, 12, 31))
 
 
 def test_filters_parse_partial_dates_and_reject_bad_ones() -> None:
