@@ -84,11 +84,21 @@ def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
         raise _Bad(f"impossible date ({e})", "check the day and month") from None
 
 
+def _closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The option most like ``word``, if one is close enough.
+
+    >>> _closest("reportd", ["report", "reported", "denied"])
+    'reported'
+    """
+    close = difflib.get_close_matches(word, list(options), cutoff=cutoff)  # the closest first
+    return close[0] if close else None
+
+
 def _suggest(word: str, options: Iterable[str]) -> str:
     options = list(options)
-    close = difflib.get_close_matches(word, options)  # the closest first
+    close = _closest(word, options)
     listed = ", ".join(sorted(options))
-    return f"did you mean {close[0]!r}? allowed: {listed}" if close else f"allowed: {listed}"
+    return f"did you mean {close!r}? allowed: {listed}" if close else f"allowed: {listed}"
 
 
 def _as_list(value: Any, from_csv: bool) -> list[Any]:
@@ -233,7 +243,7 @@ class Validator:
                     self._folded.update((i.casefold(), (i, self.existing_origins.get(i, "the store")))
                                         for i in self.existing)
                     other = self._folded.get(folded)
-                if other is not None and other[0] != node.id:
+                if other is not None:  # never the same id: that is a duplicate, refused above
                     self.bad(rec, "id", node.id,
                              f"differs only in letter case from {other[0]!r} ({other[1]})",
                              "ids are case-sensitive but may not differ by case alone: use that id, "
@@ -260,7 +270,7 @@ class Validator:
                          "remove one, or give each an explicit `id:`")
                 continue
             rels[rel.id] = (rel, rec.file)
-        self.problems.sort(key=lambda p: (p.file, p.line or 0))
+        self.problems.sort(key=lambda p: (p.file, p.line))  # every problem here has its line
         return Dataset([n for n, _ in nodes.values()], [r for r, _ in rels.values()],
                        sorted(set(self.origins.values())))
 
@@ -301,8 +311,8 @@ class Validator:
         types = [*self.schema.nodes.values(), *self.schema.relationships.values()]
         # Matched as the file name is looked up: a type's name or alias, in any letter case.
         spellings = {s.casefold(): s for t in types for s in (*t.aliases, t.name)}
-        close = difflib.get_close_matches(stem.casefold(), spellings, n=1, cutoff=0.6)
-        hint = f"did you mean {spellings[close[0]]}{Path(rec.file).suffix}? " if close else ""
+        close = _closest(stem.casefold(), spellings)
+        hint = f"did you mean {spellings[close]}{Path(rec.file).suffix}? " if close else ""
         self.problems.append(Problem(
             rec.file, 1, None, None,
             f"no `type` column, and the file name {stem!r} is not a node or relationship type",
@@ -313,7 +323,7 @@ class Validator:
     def _props(self, rec: RawRecord, kind: NodeType | RelType) -> dict[str, Any] | None:
         props: dict[str, Any] = {}
         given: set[str] = set()
-        ok = True
+        before = len(self.problems)
         for key, value in rec.data.items():
             if key in RESERVED:
                 continue
@@ -321,11 +331,9 @@ class Validator:
             if prop is None:
                 self.bad(rec, key, value, f"unknown property for {kind.name}",
                          _suggest(key, kind.properties))
-                ok = False
                 continue
             if prop.name in given:
                 self.bad(rec, key, value, f"{prop.name} is given twice (as an alias)", "keep one of them")
-                ok = False
                 continue
             if value is None or value == "" or value == []:
                 continue
@@ -334,7 +342,6 @@ class Validator:
                 v = coerce(prop, value, rec.from_csv)
             except _Bad as e:
                 self.bad(rec, key, value, e.message, e.fix)
-                ok = False
                 continue
             if prop.type == "date":
                 v, precision = v
@@ -355,34 +362,30 @@ class Validator:
             else:
                 fix = f"add `{prop.name}:`"
             self.bad(rec, None, None, f"missing required property `{prop.name}`", fix)
-            ok = False
         start, end = props.get("validFrom"), props.get("validTo")
         if start and end and end < start:
             self.bad(rec, "validTo", str(end), f"validTo is before validFrom ({start})",
                      "swap the two dates or correct one of them")
-            ok = False
-        return props if ok else None
+        return props if len(self.problems) == before else None  # an entry with a problem is left out
 
     def _node(self, rec: RawRecord, kind: NodeType) -> Node | None:
         raw_id = rec.data.get("id")
         node_id = str(raw_id) if raw_id is not None else ""
-        ok = True
+        before = len(self.problems)
         if not node_id:
             self.bad(rec, None, None, "missing `id`", f"add `id: {kind.id_prefix}:SOME-SLUG`")
-            ok = False
-        elif not ID_RE.fullmatch(node_id) or node_id.split(":", 1)[0] != kind.id_prefix:
+        elif not ID_RE.fullmatch(node_id) or node_id.partition(":")[0] != kind.id_prefix:
             self.bad(rec, "id", raw_id, f"a {kind.name} id must look like {kind.id_prefix}:SLUG",
                      f"write `id: {kind.id_prefix}:` followed by ASCII letters, digits, . _ or - "
                      "(no spaces, accents, other scripts or control characters)")
-            ok = False
         for key in ("from", "to"):
             if key in rec.data:
                 self.bad(rec, key, rec.data[key], f"a node has no `{key}`",
                          "nodes are linked by entries under `relationships:`")
-                ok = False
         props = self._props(rec, kind)
-        if props is None or not ok:
+        if len(self.problems) > before:  # an entry with a problem is left out
             return None
+        assert props is not None  # None only with a problem
         return Node(node_id, kind.name, props, self.origins[rec.file], rec.line)
 
     def _relationship(self, rec: RawRecord, kind: RelType, types: Mapping[str, str]) -> Relationship | None:
@@ -399,8 +402,8 @@ class Validator:
                 ok = False  # the node's own problems are reported where it is defined
                 continue
             if ref not in types:
-                close = difflib.get_close_matches(ref, list(types), n=1, cutoff=0.7)
-                hint = f"did you mean {close[0]!r}?" if close else "define that node under `nodes:`"
+                close = _closest(ref, types, cutoff=0.7)
+                hint = f"did you mean {close!r}?" if close else "define that node under `nodes:`"
                 self.bad(rec, key, raw, "unknown node", f"correct the id ({hint})")
                 ok = False
                 continue
@@ -430,9 +433,8 @@ class Validator:
                 ok = False  # the Document's own problems are reported where it is defined
                 continue
             if types.get(c.doc) != "Document":
-                docs = [i for i, t in types.items() if t == "Document"]
-                close = difflib.get_close_matches(c.doc, docs, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else "add the Document under `nodes:`"
+                close = _closest(c.doc, [i for i, t in types.items() if t == "Document"])
+                hint = f"did you mean {close!r}?" if close else "add the Document under `nodes:`"
                 self.bad(rec, "sources", str(c), f"cites unknown document {c.doc!r}",
                          f"cite a Document id ({hint})")
                 ok = False

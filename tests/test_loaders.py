@@ -332,6 +332,92 @@ def test_a_citation_mapping_must_name_its_document(tmp_path: Path, monkeypatch: 
     ]
 
 
+def test_each_mistake_is_reported_and_the_rest_still_checked(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused entry does not stop the check of the entries after it, nor of its own other fields."""
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - {id: state:MNG, type: State, name: M, iso3: MNG, status: confirmed, sources: [doc:test-brief]}
+          - {id: state:CHN, type: State, name: C, iso3: CHN, status: confirmed, sources: [doc:test-brief]}
+          - {id: state:MNG, type: State, name: M2, iso3: MNG, status: confirmed, sources: [doc:test-brief]}
+          - {id: state:mng, type: State, name: M3, iso3: MNG, status: confirmed, sources: [doc:test-brief]}
+          - {id: state:RUS, type: State, name: R, iso3: RUS, status: confirmed, sources: [doc:test-brief]}
+          - {id: state:KAZ, type: State, colour: red, name: K, iso3: KAZ, status: confirmed,
+             sources: [doc:test-brief]}
+        relationships:
+          - {type: BORDERS, from: state:MNG, to: state:CHN, status: confirmed, sources: [doc:test-brief]}
+          - {type: BORDERS, from: state:MNG, to: state:CHN, status: confirmed, sources: [doc:test-brief]}
+          - {type: BORDERS, from: state:mng, to: state:CHN, status: confirmed, sources: [doc:test-brief]}
+          - {type: BORDERS, from: state:ZZZZZ, to: state:YYYYY, status: confirmed, sources: [doc:test-brief]}
+          - {type: BORDERS, from: state:CHN, to: state:MNG, lengthKm: far, status: confirmed,
+             sources: [doc:test-brief]}
+        """)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_dataset(["a.yaml"], existing={"state:RUS": "State"}, existing_origins={"state:RUS": "b.yaml"})
+    assert [str(p) for p in info.value.problems] == [
+        "a.yaml:8: id = 'state:MNG': duplicate id (first defined at a.yaml:6) "
+        "(fix: give each node its own id, or merge the two entries)",
+        "a.yaml:9: id = 'state:mng': differs only in letter case from 'state:MNG' (a.yaml:6) "
+        "(fix: ids are case-sensitive but may not differ by case alone: use that id, "
+        "or give this node a distinct one)",
+        "a.yaml:10: id = 'state:RUS': duplicate id (already loaded from b.yaml) "
+        "(fix: give this node its own id; to move the node into this file, remove it from the other file "
+        "and load both files together)",
+        "a.yaml:11: colour = 'red': unknown property for State (fix: allowed: aliases, date, datePrecision, "
+        "description, iso2, iso3, name, note, sources, status, validFrom, validTo)",
+        "a.yaml:15: 'BORDERS:state:MNG->state:CHN': duplicate relationship (same as a.yaml:14) "
+        "(fix: remove one, or give each an explicit `id:`)",
+        # The refused state:mng is no node.
+        "a.yaml:16: from = 'state:mng': unknown node (fix: correct the id (define that node under `nodes:`))",
+        *(f"a.yaml:17: {end} = 'state:{name}': unknown node (fix: correct the id (define that node under "
+          "`nodes:`))" for end, name in (("from", "ZZZZZ"), ("to", "YYYYY"))),
+        "a.yaml:18: lengthKm = 'far': not a number (fix: write a number, e.g. 17.5)",
+    ]
+
+
+def test_empty_values_are_left_out_and_the_rest_is_read(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - {id: person:y, type: Person, note: , description: "", aliases: [], name: Y, status: confirmed,
+             sources: [doc:test-brief]}
+          - {id: person:z, type: Person, valid_from: 2001, validFrom: 2001, name: Z, status: confirmed,
+             sources: [doc:test-brief]}
+        """)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_dataset(["a.yaml"])
+    assert [str(p) for p in info.value.problems] == [
+        "a.yaml:8: validFrom = 2001: validFrom is given twice (as an alias) (fix: keep one of them)"]
+    write(tmp_path, "a.yaml", """\
+        nodes:
+        @DOC
+          - {id: person:y, type: Person, note: , description: "", aliases: [], name: Y, status: confirmed,
+             sources: [doc:test-brief]}
+        """)
+    node = next(n for n in read_dataset(["a.yaml"]).nodes if n.id == "person:y")
+    assert node.props == {"name": "Y", "status": "confirmed", "sources": ["doc:test-brief"],
+                          "sourceDocs": ["doc:test-brief"]}
+
+
+def test_a_citation_of_a_refused_document_is_not_reported_again(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.yaml", """\
+        nodes:
+          - {id: doc:bad, type: Document, name: Bad, status: rumoured}
+          - {id: person:y, type: Person, name: Y, status: confirmed, sources: [doc:bad, doc:nope]}
+        """)
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:2: status = 'rumoured': not an allowed value (fix: allowed: alleged, confirmed, denied, "
+        "planned, reported)",
+        "a.yaml:3: sources = 'doc:nope': cites unknown document 'doc:nope' "
+        "(fix: cite a Document id (add the Document under `nodes:`))",
+    ]
+
+
 def test_yaml_structure_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, "list.yaml", "- id: state:RUS\n")
     write(tmp_path, "keys.yaml", """\
