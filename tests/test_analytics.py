@@ -141,6 +141,10 @@ def test_filters_parse_partial_dates_and_reject_bad_ones() -> None:
         Filters.parse(as_of="2024-13-01")
     with pytest.raises(UsageError, match="after --to"):
         Filters.parse(start="2024-01-01", end="2023-01-01")
+    assert Filters.parse(states=["DPRK"]).state_depth == 1  # the states' direct ties
+    assert Filters.parse(states=["DPRK"], state_depth=2).state_depth == 2
+    with pytest.raises(UsageError, match="--state-depth must be 1 or more"):
+        Filters.parse(states=["DPRK"], state_depth=0)
 
 
 def test_types_keep_remove_and_add(G) -> None:

@@ -428,6 +428,30 @@ def test_store_lock_shared_and_exclusive(tmp_path: Path, monkeypatch: pytest.Mon
     assert not c.path.exists()
 
 
+@pytest.mark.parametrize("size", [0, 1, 3 * 1024 * 1024 + 17])
+@pytest.mark.parametrize("fast", [True, False])
+def test_rollback_copy_is_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int,
+                                         fast: bool) -> None:
+    from relgraph.store import rollback
+
+    if not fast:  # no copy_file_range (another OS, or a file system without it): the plain copy
+        def refuse(*_: object) -> int:
+            raise OSError(95, "Operation not supported")
+        monkeypatch.setattr(os, "copy_file_range", refuse)
+    src, dst = tmp_path / "s.db", tmp_path / "s.db.rollback"
+    data = os.urandom(size)
+    src.write_bytes(data)
+    dst.write_bytes(b"stale, longer than nothing")
+    fd = os.open(dst, os.O_RDWR)
+    try:
+        if fast:
+            os.ftruncate(fd, 0)  # as Guard.take opens it (O_TRUNC)
+        rollback._copy(src, fd)
+    finally:
+        os.close(fd)
+    assert dst.read_bytes() == data
+
+
 def test_new_schema_columns_are_added_to_an_old_store(tmp_store: str) -> None:
     raw = load_schema().raw
     old = {**raw, "nodes": {**raw["nodes"], "Person": {**raw["nodes"]["Person"], "properties": {}}}}

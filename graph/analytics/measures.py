@@ -46,7 +46,7 @@ class Ranking:
     scores: list[Score]
     nodes: int
     ties: int
-    weighted: bool = False
+    weighted: bool
     sampled: int | None = None
     seed: int | None = None
     columns: ClassVar[list[str]] = ["rank", "name", "type", "score", "id"]

@@ -341,7 +341,7 @@ def select(G: nx.MultiDiGraph, filters: Filters | None = None, *,
     1
     """
     f = filters or Filters()
-    schema = schema or load_schema()
+    schema = schema or load_schema()  # once here, not in each call below
     node_types, rel_types = type_sets(f.types, schema)
     statuses = status_set(f.statuses, schema)
     happenings = analysis_config(schema).happenings

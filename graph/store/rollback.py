@@ -100,13 +100,9 @@ def _copy(src: Path, dst_fd: int) -> None:
     file system has them)."""
     with open(src, "rb") as f:
         size = os.fstat(f.fileno()).st_size
-        done = 0
         try:
-            while done < size:
-                n = os.copy_file_range(f.fileno(), dst_fd, size - done)
-                if n == 0:
-                    break
-                done += n
+            while os.copy_file_range(f.fileno(), dst_fd, size):  # 0 at the end of the file
+                pass
         except (AttributeError, OSError):
             os.lseek(dst_fd, 0, os.SEEK_SET)
             os.ftruncate(dst_fd, 0)
