@@ -489,3 +489,18 @@ def test_cli_other_analyses_run(cli, mini_template: str) -> None:
 def test_help_does_not_import_networkx() -> None:
     code = "import sys, relgraph.cli; sys.exit('networkx' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_scores_within_the_tie_tolerance_share_a_rank() -> None:
+    from relgraph.analytics.measures import _TIE, rank
+
+    G = nx.path_graph(["a", "b", "c"])
+    ranked = rank(G, {"a": _TIE, "b": 0.0, "c": -1.5 * _TIE})  # a-b exactly _TIE apart, b-c more
+    assert [(s.rank, s.id) for s in ranked] == [(1, "a"), (1, "b"), (3, "c")]
+
+
+def test_pagerank_that_does_not_converge_says_so() -> None:
+    from relgraph.analytics.measures import pagerank
+
+    with pytest.raises(nx.PowerIterationFailedConvergence):
+        pagerank(nx.star_graph(3), max_iter=3)

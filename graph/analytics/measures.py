@@ -85,6 +85,8 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = None,
     >>> c = 0.133125 / 0.2775
     >>> abs(pr[0] - c) < 1e-9, abs(pr[1] - (1 - c) / 3) < 1e-9
     (True, True)
+    >>> pagerank(nx.empty_graph(0)), pagerank(nx.empty_graph(1)), pagerank(nx.empty_graph(2))
+    ({}, {0: 1.0}, {0: 0.5, 1: 0.5})
     """
     import numpy as np
 
