@@ -504,3 +504,17 @@ def test_pagerank_that_does_not_converge_says_so() -> None:
 
     with pytest.raises(nx.PowerIterationFailedConvergence):
         pagerank(nx.star_graph(3), max_iter=3)
+
+
+def test_pagerank_counts_parallel_ties_and_unweighted_ties_as_weight_1() -> None:
+    from relgraph.analytics.measures import pagerank
+
+    multi = nx.MultiGraph([("a", "b"), ("a", "b"), ("b", "c"), ("c", "d")])
+    weighted = nx.Graph()
+    weighted.add_edge("a", "b", w=2)
+    weighted.add_edge("b", "c", w=1)
+    weighted.add_edge("c", "d")  # no weight: 1
+    expected = pagerank(weighted, weight="w")
+    assert pagerank(multi) == pytest.approx(expected, rel=1e-9)
+    assert pagerank(multi, weight="w") == pytest.approx(expected, rel=1e-9)  # no weights given: 1 each
+    assert expected != pytest.approx(pagerank(nx.Graph(multi)), rel=1e-3)  # the weights count

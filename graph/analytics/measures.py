@@ -96,33 +96,21 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = None,
     # The ties as arrays (each undirected tie both ways), so that an iteration is a few
     # vector operations: 20x faster than dicts on 200,000 nodes (benchmarks/README.md).
     nodes = list(G)
-    index = dict(zip(nodes, range(n), strict=True))
-    if weight is None and not G.is_multigraph():
-        ends = np.fromiter(map(index.__getitem__, chain.from_iterable(G.edges())), dtype=np.intp,
-                           count=2 * G.number_of_edges())
-        a, b = ends[0::2], ends[1::2]
-        if G.is_directed():
-            source, target = a, b
-        else:  # both ways, a self-loop once (as G[v] lists it)
-            other = a != b
-            source, target = np.concatenate([a, b[other]]), np.concatenate([b, a[other]])
-        w = np.ones(len(source))
-    else:
-        src: list[int] = []
-        dst: list[int] = []
-        wts: list[float] = []
-        for v, nbrs in G.adjacency():
-            i = index[v]
-            for u, d in nbrs.items():
-                src.append(i)
-                dst.append(index[u])
-                wts.append(d.get(weight, 1) if weight else 1)
-        source, target = np.array(src, dtype=np.intp), np.array(dst, dtype=np.intp)
-        w = np.array(wts, dtype=float)
+    index = {v: i for i, v in enumerate(nodes)}
+    m = G.number_of_edges()
+    ends = np.fromiter(map(index.__getitem__, chain.from_iterable(G.edges())), dtype=np.intp, count=2 * m)
+    # A tie without the weight counts 1; parallel ties of a multigraph each count (as in networkx).
+    w = (np.fromiter((d for _, _, d in G.edges(data=weight, default=1)), dtype=float, count=m)
+         if weight else np.ones(m))
+    source, target = ends[0::2], ends[1::2]
+    if not G.is_directed():  # both ways, a self-loop once (as G[v] lists it)
+        other = source != target
+        source, target, w = (np.concatenate([source, target[other]]), np.concatenate([target, source[other]]),
+                             np.concatenate([w, w[other]]))
     strength = np.bincount(source, weights=w, minlength=n)
     dangles = strength == 0
-    scale = alpha / np.where(dangles, 1.0, strength)  # each node's score passes on in shares of this
-    scale[dangles] = 0.0
+    # Each node's score passes on in shares of this; a dangling node's is spread evenly below.
+    scale = np.divide(alpha, strength, out=np.zeros(n), where=~dangles)
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         dangling = alpha * x[dangles].sum() / n
