@@ -518,3 +518,45 @@ def test_pagerank_counts_parallel_ties_and_unweighted_ties_as_weight_1() -> None
     assert pagerank(multi) == pytest.approx(expected, rel=1e-9)
     assert pagerank(multi, weight="w") == pytest.approx(expected, rel=1e-9)  # no weights given: 1 each
     assert expected != pytest.approx(pagerank(nx.Graph(multi)), rel=1e-3)  # the weights count
+
+
+def test_weighted_paths_follow_the_ties_with_most_relationships() -> None:
+    from relgraph.analytics.measures import scores
+
+    # a-b and b-c three relationships each, a-c one: by hops a-c is direct; by weight (distance
+    # 1/3 + 1/3 < 1) the way runs through b.
+    G = nx.MultiDiGraph([("a", "b")] * 3 + [("b", "c")] * 3 + [("a", "c")])
+    assert scores(G, "betweenness")["b"] == 0.0
+    assert scores(G, "betweenness", weighted=True)["b"] == 1.0
+    assert scores(G, "closeness") == {"a": 1.0, "b": 1.0, "c": 1.0}
+    assert scores(G, "closeness", weighted=True)["a"] == pytest.approx(2 / (1 / 3 + 2 / 3))
+
+
+def test_sampled_betweenness_samples_fewer_sources_than_nodes_with_seed_0_by_default() -> None:
+    from relgraph.analytics.measures import centrality, scores
+
+    G = nx.gnm_random_graph(40, 90, seed=3)
+    exact = scores(G, "betweenness")
+    assert scores(G, "betweenness", k=40) == exact == scores(G, "betweenness", k=400)  # k >= nodes: exact
+    sampled = scores(G, "betweenness", k=5)
+    assert sampled != pytest.approx(exact)
+    assert sampled == scores(G, "betweenness", k=5, seed=0) != scores(G, "betweenness", k=5, seed=1)
+    r = centrality(G, "betweenness", k=5)
+    assert (r.sampled, r.seed) == (5, 0)
+    assert [s.score for s in r.scores] == [s.score for s in centrality(G, "betweenness", k=5, seed=0).scores]
+    assert centrality(G, "betweenness", k=40).sampled is None
+
+
+def test_eigenvector_without_ties_and_when_it_does_not_converge(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.analytics.measures import scores
+
+    assert scores(nx.empty_graph(["a", "b"]), "eigenvector") == {"a": 0.0, "b": 0.0}
+    pair = scores(nx.path_graph(["a", "b"]), "eigenvector")
+    assert pair == pytest.approx({"a": 0.5**0.5, "b": 0.5**0.5})
+
+    def no_convergence(*_: object, **__: object) -> None:  # networkx's answer on a graph it cannot rank
+        raise nx.PowerIterationFailedConvergence(10_000)
+
+    monkeypatch.setattr(nx, "eigenvector_centrality", no_convergence)
+    with pytest.raises(UsageError, match="did not converge on this graph; try --measure pagerank"):
+        scores(nx.path_graph(["a", "b"]), "eigenvector")
