@@ -3,7 +3,8 @@
     .venv/bin/python tests/mutate_python.py                  # every target (see TARGETS)
     .venv/bin/python tests/mutate_python.py --target formats # one of them
     .venv/bin/python tests/mutate_python.py --list           # the mutants, without running anything
-    .venv/bin/python tests/mutate_python.py --match in_window
+    .venv/bin/python tests/mutate_python.py --match in_window --match _overlaps
+    .venv/bin/python tests/mutate_python.py --keys survivors.txt   # rerun these (one key a line)
 
 Cosmic Ray (``cosmic-ray`` on PyPI, the ``[mutation]`` extra) finds the places
 and makes the changes: each mutant is applied to the file in place, the
@@ -184,11 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--target", action="append", choices=[t.name for t in TARGETS],
                    help="only this target (repeatable)")
-    p.add_argument("--match", help="only the mutants whose key contains this")
+    p.add_argument("--match", action="append", default=[],
+                   help="only the mutants whose key contains this (repeatable: any of them)")
+    p.add_argument("--keys", type=Path, help="only the mutants whose keys this file lists, one a line "
+                   "(with --match: either)")
     p.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = p.parse_args(argv)
     targets = [t for t in TARGETS if not args.target or t.name in args.target]
-    todo = [m for m in mutants(targets) if not args.match or args.match in m.key]
+    keys = set(args.keys.read_text("utf-8").splitlines()) if args.keys else set()
+    todo = [m for m in mutants(targets)
+            if not (args.match or keys) or m.key in keys or any(s in m.key for s in args.match)]
     if args.list:
         for t in targets:
             mine = [m for m in todo if m.target is t]
