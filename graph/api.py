@@ -252,6 +252,9 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
     'state:PRK'
     >>> resolve_in([("state:PRK", "State", "North Korea", [])], "PRK")   # an id without its prefix
     'state:PRK'
+    >>> rows = [("state:PRK", "State", "North Korea", ["Korea"]), ("place:korea", "Place", "Korea", [])]
+    >>> resolve_in(rows, "korea")   # a node's own name wins over another node's alias
+    'place:korea'
     """
     ids = {i for i, *_ in names}
     if name in ids:

@@ -560,3 +560,16 @@ def test_eigenvector_without_ties_and_when_it_does_not_converge(monkeypatch: pyt
     monkeypatch.setattr(nx, "eigenvector_centrality", no_convergence)
     with pytest.raises(UsageError, match="did not converge on this graph; try --measure pagerank"):
         scores(nx.path_graph(["a", "b"]), "eigenvector")
+
+
+def test_betweenness_samples_on_big_graphs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.analytics import measures
+
+    monkeypatch.setattr(measures, "EXACT_BETWEENNESS_UP_TO", 10)
+    monkeypatch.setattr(measures, "DEFAULT_SAMPLES", 3)
+    small, big = nx.path_graph(10), nx.path_graph(11)
+    assert measures.centrality(small, "betweenness").sampled is None
+    r = measures.centrality(big, "betweenness")
+    assert (r.sampled, r.seed) == (3, 0)
+    assert measures.centrality(big, "betweenness", k=5).sampled == 5
+    assert measures.centrality(big, "degree").sampled is None

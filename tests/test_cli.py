@@ -325,6 +325,12 @@ def test_show_unknown_name_suggests(cli, mini_template: str) -> None:
     assert r.exception is None
 
 
+def test_show_an_id_that_is_no_node(cli, mini_template: str) -> None:
+    r = cli("show", "state:NOPE", "--store", mini_template)
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: no node named 'state:NOPE'")
+
+
 def test_show_unknown_name_without_suggestion(cli, mini_template: str) -> None:
     r = cli("show", "Zzyzx", "--store", mini_template)
     assert r.exit_code == 1
