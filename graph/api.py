@@ -269,12 +269,12 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
     if exact:
         by_name = [i for i, n in exact.items() if normalize(n) == key]
         if len(by_name) == 1:  # a node's own name wins over another node's alias
-            return by_name[0]
+            return by_name.pop()
         raise AmbiguousError(name, sorted(exact))
     # An id without its type prefix: "PRK" for state:PRK, "putin-vladimir".
     bare = [i for i in ids if i.partition(":")[2] == name]
     if len(bare) == 1:
-        return bare[0]
+        return bare.pop()
     if key:
         padded = f" {key} "
         partial = {i for i, _t, n, aliases in names

@@ -573,3 +573,26 @@ def test_betweenness_samples_on_big_graphs_only(monkeypatch: pytest.MonkeyPatch)
     assert (r.sampled, r.seed) == (3, 0)
     assert measures.centrality(big, "betweenness", k=5).sampled == 5
     assert measures.centrality(big, "degree").sampled is None
+
+
+def test_communities_defaults_are_the_documented_ones() -> None:
+    """Seed 0, resolution 1, weighted by the number of relationships, pairs listed (the CLI's defaults)."""
+    from relgraph.analytics.measures import communities
+
+    G = nx.MultiGraph(nx.gnm_random_graph(40, 80, seed=0))
+    for u, v in list(G.edges())[::3]:
+        G.add_edge(u, v)  # a second relationship: weight 2
+    G.add_edge("p", "q")
+    G.add_node("lonely")
+
+    def found(**kw: object) -> tuple:
+        c = communities(G, **kw)
+        members = sorted(sorted(map(str, x.members)) for x in c.communities)
+        return members, round(c.modularity, 9), c.singletons
+
+    default = found()
+    assert default == found(seed=0, resolution=1.0, weighted=True, min_size=2)
+    assert ["p", "q"] in default[0] and default[2] >= 1
+    for other in ({"seed": 1}, {"resolution": 2.0}, {"resolution": 0.5}, {"weighted": False},
+                  {"min_size": 1}, {"min_size": 3}):
+        assert found(**other) != default, other

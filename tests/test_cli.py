@@ -325,6 +325,16 @@ def test_show_unknown_name_suggests(cli, mini_template: str) -> None:
     assert r.exception is None
 
 
+def test_an_unknown_name_suggests_the_three_closest() -> None:
+    from relgraph.api import resolve_in
+    from relgraph.errors import NotFoundError
+
+    names = ("Kim Jong Un", "Kim Jong Il", "Kim Jong Nam", "Kim Jong Ok", "Kim Il Sung")
+    with pytest.raises(NotFoundError) as info:
+        resolve_in([(f"person:{i}", "Person", n, []) for i, n in enumerate(names)], "Kim Jong Ux")
+    assert len(info.value.suggestions) == 3 and info.value.suggestions[0] == "Kim Jong Un"
+
+
 def test_show_an_id_that_is_no_node(cli, mini_template: str) -> None:
     r = cli("show", "state:NOPE", "--store", mini_template)
     assert r.exit_code == 1

@@ -198,7 +198,7 @@ class Communities:
     modularity: float
     seed: int
     resolution: float
-    singletons: int = 0
+    singletons: int
     columns: ClassVar[list[str]] = ["community", "size", "types", "members"]
 
     def rows(self) -> list[list[Any]]:
