@@ -596,3 +596,11 @@ def test_communities_defaults_are_the_documented_ones() -> None:
     for other in ({"seed": 1}, {"resolution": 2.0}, {"resolution": 0.5}, {"weighted": False},
                   {"min_size": 1}, {"min_size": 3}):
         assert found(**other) != default, other
+
+
+@pytest.mark.parametrize("resolution", [0.0, -1.0, math.inf, math.nan])
+def test_communities_need_a_positive_finite_resolution(resolution: float) -> None:
+    from relgraph.analytics.measures import communities
+
+    with pytest.raises(UsageError, match="give a positive number"):
+        communities(nx.path_graph(3), resolution=resolution)
