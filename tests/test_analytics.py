@@ -596,6 +596,16 @@ def test_communities_defaults_are_the_documented_ones() -> None:
     for other in ({"seed": 1}, {"resolution": 2.0}, {"resolution": 0.5}, {"weighted": False},
                   {"min_size": 1}, {"min_size": 3}):
         assert found(**other) != default, other
+    # Weighted means the ties' weights (their numbers of relationships) count, in the split and its score.
+    from relgraph.analytics.project import simple
+
+    U = simple(G)
+    for weighted, weight in ((True, "weight"), (False, None)):
+        c = communities(G, weighted=weighted, min_size=1)
+        parts = [set(x.members) for x in c.communities]
+        assert c.modularity == pytest.approx(nx.community.modularity(U, parts, weight=weight))
+        assert c.modularity != pytest.approx(nx.community.modularity(U, parts, weight="weight" if not weight
+                                                                      else None))
 
 
 @pytest.mark.parametrize("resolution", [0.0, -1.0, math.inf, math.nan])
