@@ -72,8 +72,7 @@ def _keys(words: list[str], person: bool) -> set[str]:
     if not words:
         return set()
     keys = {"".join(words)}
-    if person and len(words) > 1:
-        # Family name first or last: "Kim Jong Un" = "Jong Un Kim".
+    if person:  # family name first or last: "Kim Jong Un" = "Jong Un Kim" (one word: itself)
         keys.add("".join(words[1:] + words[:1]))
         keys.add("".join(words[-1:] + words[:-1]))
     return keys
@@ -84,6 +83,13 @@ def match_keys(name: str, *, person: bool = False) -> set[str]:
 
     A trailing or inner parenthesis is an abbreviation or a gloss: the name
     matches with and without it, and the abbreviation matches alone.
+
+    >>> sorted(match_keys("Kim Jong Un", person=True))   # sounds folded: k/g, t/d, ...
+    ['gimjongun', 'jongungim', 'ungimjong']
+    >>> match_keys("Vladimir Putin", person=True) == match_keys("Putin Vladimir", person=True)
+    True
+    >>> match_keys("Putin", person=True), match_keys("Kim Jong Un")
+    ({'budin'}, {'gimjongun'})
     """
     inner = re.findall(r"\(([^)]*)\)", name)
     if not inner:

@@ -614,3 +614,24 @@ def test_communities_need_a_positive_finite_resolution(resolution: float) -> Non
 
     with pytest.raises(UsageError, match="give a positive number"):
         communities(nx.path_graph(3), resolution=resolution)
+
+
+def test_communities_are_numbered_largest_first_with_their_types_most_first() -> None:
+    from relgraph.analytics.measures import communities
+
+    G = nx.Graph()
+    for n, (name, kind) in enumerate([("A state", "State"), ("B event", "Event"), ("C person", "Person"),
+                                       ("D person", "Person")]):
+        G.add_node(n, name=name, type=kind)
+    G.add_edges_from([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)])  # one clique of four
+    G.add_node("x", name="X", type="State")
+    G.add_edge("x", "y")
+    G.nodes["y"].update(name="Y", type="Person")
+    c = communities(G)
+    assert [(x.number, x.names) for x in c.communities] == [
+        (1, ["A state", "B event", "C person", "D person"]), (2, ["X", "Y"])]
+    assert list(c.communities[0].types.items()) == [("Person", 2), ("Event", 1), ("State", 1)]
+    assert c.rows()[0][2] == "Person 2, Event 1, State 1"
+
+    alone = communities(nx.empty_graph(["a", "b", "c"]))
+    assert (alone.communities, alone.singletons, alone.modularity) == ([], 3, 0.0)

@@ -228,14 +228,12 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted
     modularity = (nx.community.modularity(U, found, weight=w, resolution=resolution)
                   if U.number_of_edges() else 0.0)
     degree = dict(U.degree(weight=w))
+    groups = [sorted(members, key=lambda n: (-degree[n], label(U, n), str(n))) for members in found]
+    groups.sort(key=lambda g: (-len(g), label(U, g[0])))  # Louvain's communities are never empty
     listed = []
-    for members in found:
-        order = sorted(members, key=lambda n: (-degree[n], label(U, n), str(n)))
+    for number, order in enumerate(groups, 1):
         types = Counter(str(U.nodes[n].get("type", "")) for n in order)
-        listed.append(Community(0, order, [label(U, n) for n in order],
+        listed.append(Community(number, order, [label(U, n) for n in order],
                                 dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))))
-    listed.sort(key=lambda c: (-len(c.members), c.names[0] if c.names else ""))
-    for i, c in enumerate(listed, 1):
-        c.number = i
     shown = [c for c in listed if len(c.members) >= min_size]
     return Communities(shown, modularity, seed, resolution, sum(1 for c in listed if len(c.members) == 1))
