@@ -627,9 +627,12 @@ def test_communities_are_numbered_largest_first_with_their_types_most_first() ->
     G.add_node("x", name="X", type="State")
     G.add_edge("x", "y")
     G.nodes["y"].update(name="Y", type="Person")
+    G.add_edge("w", "z")  # as big as x-y: the first names (W before X) decide, not the last (Y before Z)
+    G.nodes["w"].update(name="W", type="State")
+    G.nodes["z"].update(name="Z", type="State")
     c = communities(G)
     assert [(x.number, x.names) for x in c.communities] == [
-        (1, ["A state", "B event", "C person", "D person"]), (2, ["X", "Y"])]
+        (1, ["A state", "B event", "C person", "D person"]), (2, ["W", "Z"]), (3, ["X", "Y"])]
     assert list(c.communities[0].types.items()) == [("Person", 2), ("Event", 1), ("State", 1)]
     assert c.rows()[0][2] == "Person 2, Event 1, State 1"
 
