@@ -90,6 +90,8 @@ def match_keys(name: str, *, person: bool = False) -> set[str]:
     True
     >>> match_keys("Putin", person=True), match_keys("Kim Jong Un")
     ({'budin'}, {'gimjongun'})
+    >>> sorted(match_keys("Kim Jong Un (Supreme Leader)", person=True))   # a gloss is no person's name
+    ['gimjongun', 'jongungim', 'subremeleader', 'ungimjong']
     """
     inner = re.findall(r"\(([^)]*)\)", name)
     if not inner:
@@ -101,5 +103,9 @@ def match_keys(name: str, *, person: bool = False) -> set[str]:
 
 
 def is_weak(key: str) -> bool:
-    """A short key (an abbreviation such as ``mid``) is weak evidence of identity."""
+    """A short key (an abbreviation such as ``mid``) is weak evidence of identity.
+
+    >>> is_weak("mid"), is_weak("komd"), is_weak("komid")
+    (True, True, False)
+    """
     return len(key) <= 4
