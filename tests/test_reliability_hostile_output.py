@@ -223,3 +223,20 @@ def test_a_query_file_shows_its_tabs_as_spaces_and_its_escapes_as_text(cli, tmp_
     terminal_safe(r.stdout)
     assert "mine: Mine \\x1b[31mred" in r.stdout
     assert "\n  MATCH (n:State)\n        WHERE n.name = $x\n" in r.stdout  # the tab, to the next stop
+
+
+@pytest.mark.parametrize(("char", "shown"), [
+    ("\x00", "\\x00"), ("\xff", "\\xff"), ("\u0100", "\\u0100"), ("\u202e", "\\u202e"),
+    ("\uffff", "\\uffff"), ("\U00010000", "\\U00010000"), ("\U000e0001", "\\U000e0001"),
+])
+def test_an_escape_is_as_wide_as_its_code_point_needs(char: str, shown: str) -> None:
+    """Python's own escapes: two hex digits up to U+00FF, four up to U+FFFF, eight beyond."""
+    from relgraph.formats import _escape
+
+    assert _escape(re.match(".", char, re.S)) == shown
+
+
+def test_a_mapping_in_a_cell_keeps_its_letters() -> None:
+    from relgraph.formats import cell
+
+    assert cell({"name": "Пхеньян", "n": 1.5}) == '{"name": "Пхеньян", "n": 1.5}'
