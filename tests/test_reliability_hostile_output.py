@@ -240,3 +240,26 @@ def test_a_mapping_in_a_cell_keeps_its_letters() -> None:
     from relgraph.formats import cell
 
     assert cell({"name": "Пхеньян", "n": 1.5}) == '{"name": "Пхеньян", "n": 1.5}'
+
+
+def test_table_columns_line_up_with_wide_letters() -> None:
+    """A Hangul or Han letter takes two columns in a terminal; padding counts it so."""
+    from relgraph.formats import table
+
+    assert table(["name", "kind", "n"], [["평양", "city", 1], ["Pyongyang", "c", 22]]).split("\n") == [
+        "name       kind  n",
+        "---------  ----  --",
+        "평양       city  1",
+        "Pyongyang  c     22",
+    ]
+
+
+def test_json_gives_dates_and_times_in_iso_and_other_objects_as_text() -> None:
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from relgraph.formats import to_json
+
+    rows = [[date(2024, 6, 19), datetime(2024, 6, 19, 10, 30), Decimal("1.50"), Path("a/b")]]
+    assert json.loads(to_json(["d", "t", "x", "p"], rows)) == [
+        {"d": "2024-06-19", "t": "2024-06-19T10:30:00", "x": "1.50", "p": "a/b"}]
