@@ -263,3 +263,4 @@ def test_json_gives_dates_and_times_in_iso_and_other_objects_as_text() -> None:
     rows = [[date(2024, 6, 19), datetime(2024, 6, 19, 10, 30), Decimal("1.50"), Path("a/b")]]
     assert json.loads(to_json(["d", "t", "x", "p"], rows)) == [
         {"d": "2024-06-19", "t": "2024-06-19T10:30:00", "x": "1.50", "p": "a/b"}]
+    assert '"평양"' in to_json(["name"], [["평양"]])  # letters as letters, not \u escapes
