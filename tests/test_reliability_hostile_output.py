@@ -264,3 +264,4 @@ def test_json_gives_dates_and_times_in_iso_and_other_objects_as_text() -> None:
     assert json.loads(to_json(["d", "t", "x", "p"], rows)) == [
         {"d": "2024-06-19", "t": "2024-06-19T10:30:00", "x": "1.50", "p": "a/b"}]
     assert '"평양"' in to_json(["name"], [["평양"]])  # letters as letters, not \u escapes
+    assert to_json(["a"], [[1]]) == '[\n  {\n    "a": 1\n  }\n]'  # indented by two, as `--format json` shows
