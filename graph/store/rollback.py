@@ -119,7 +119,6 @@ class Guard:
     def __init__(self, store: Path):
         self.store = store
         self.path = rollback_path(store)
-        self._taken = False
 
     def take(self) -> None:
         """Copy the store file (checkpointed by the caller) to the rollback copy."""
@@ -135,16 +134,16 @@ class Guard:
         os.close(fd)
         os.replace(part, self.path)  # complete, or not there at all
         _fsync_dir(self.path.parent)
-        self._taken = True
 
     def drop(self) -> None:
-        """The write committed (or the engine rolled it back): the copy is not needed."""
-        if not self._taken:
-            return
+        """The write committed (or the engine rolled it back): the copy is not needed.
+
+        Called only after :meth:`take` worked (a failed take leaves no copy). The writer holds
+        the exclusive lock, so a copy at this path is this write's own.
+        """
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         _fsync_dir(self.path.parent)
-        self._taken = False
 
 
 def recover(store: Path) -> bool:
