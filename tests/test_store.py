@@ -452,6 +452,24 @@ def test_rollback_copy_is_the_whole_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert dst.read_bytes() == data
 
 
+def test_rollback_guard_takes_a_whole_readable_copy_and_drops_it(tmp_path: Path) -> None:
+    from relgraph.store import rollback
+
+    store = tmp_path / "s.db"
+    store.write_bytes(os.urandom(100_003))
+    (tmp_path / "s.db.rollback.part").write_bytes(b"a dead writer's part, longer than nothing at all")
+    guard = rollback.Guard(store)
+    guard.take()
+    copy = rollback.rollback_path(store)
+    assert copy.read_bytes() == store.read_bytes()
+    assert not (tmp_path / "s.db.rollback.part").exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o644 & ~umask  # it becomes the store if put back
+    guard.drop()
+    assert not copy.exists() and store.exists()
+
+
 def test_new_schema_columns_are_added_to_an_old_store(tmp_store: str) -> None:
     raw = load_schema().raw
     old = {**raw, "nodes": {**raw["nodes"], "Person": {**raw["nodes"]["Person"], "properties": {}}}}
