@@ -470,6 +470,32 @@ def test_rollback_guard_takes_a_whole_readable_copy_and_drops_it(tmp_path: Path)
     assert not copy.exists() and store.exists()
 
 
+def test_recover_puts_the_copy_back_and_drops_the_engines_files(tmp_path: Path) -> None:
+    from relgraph.store import rollback
+
+    store = tmp_path / "s.db"
+    assert rollback.recover(store) is False  # nothing to put back
+    store.write_bytes(b"the half-written graph")
+    for suffix in (".wal", ".shadow"):
+        (tmp_path / f"s.db{suffix}").write_bytes(b"the interrupted write")
+    rollback.rollback_path(store).write_bytes(b"the earlier graph")
+    assert rollback.recover(store) is True
+    assert store.read_bytes() == b"the earlier graph"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["s.db"]
+
+
+def test_recover_that_cannot_put_the_copy_back_says_so(tmp_path: Path) -> None:
+    from relgraph.store import rollback
+
+    store = tmp_path / "s.db"
+    (store / "in-the-way").mkdir(parents=True)  # a folder where the store file should go
+    rollback.rollback_path(store).write_bytes(b"the earlier graph")
+    with pytest.raises(StoreError, match=r"interrupted and its earlier state, saved in .*s\.db\.rollback, "
+                                         r"cannot be put back"):
+        rollback.recover(store)
+    assert rollback.rollback_path(store).exists()  # kept for the next try
+
+
 def test_new_schema_columns_are_added_to_an_old_store(tmp_store: str) -> None:
     raw = load_schema().raw
     old = {**raw, "nodes": {**raw["nodes"], "Person": {**raw["nodes"]["Person"], "properties": {}}}}
