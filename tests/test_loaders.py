@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINI, MINI_NODE_COUNTS, MINI_REL_COUNTS
@@ -28,11 +29,12 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def problems(monkeypatch: pytest.MonkeyPatch, folder: Path, *names: str) -> list[str]:
-    """The messages for files in ``folder``, named relative to it."""
+def problems(monkeypatch: pytest.MonkeyPatch, folder: Path, *names: str, **store: Any) -> list[str]:
+    """The messages for files in ``folder``, named relative to it (``store``: what is already loaded,
+    as :func:`read_dataset` takes it)."""
     monkeypatch.chdir(folder)
     with pytest.raises(InputError) as info:
-        read_dataset(list(names))
+        read_dataset(list(names), **store)
     return [str(p) for p in info.value.problems]
 
 
@@ -353,10 +355,8 @@ def test_each_mistake_is_reported_and_the_rest_still_checked(tmp_path: Path,
           - {type: BORDERS, from: state:CHN, to: state:MNG, lengthKm: far, status: confirmed,
              sources: [doc:test-brief]}
         """)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError) as info:
-        read_dataset(["a.yaml"], existing={"state:RUS": "State"}, existing_origins={"state:RUS": "b.yaml"})
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(monkeypatch, tmp_path, "a.yaml", existing={"state:RUS": "State"},
+                    existing_origins={"state:RUS": "b.yaml"}) == [
         "a.yaml:8: id = 'state:MNG': duplicate id (first defined at a.yaml:6) "
         "(fix: give each node its own id, or merge the two entries)",
         "a.yaml:9: id = 'state:mng': differs only in letter case from 'state:MNG' (a.yaml:6) "
@@ -387,10 +387,7 @@ def test_empty_values_are_left_out_and_the_rest_is_read(tmp_path: Path,
           - {id: person:z, type: Person, valid_from: 2001, validFrom: 2001, name: Z, status: confirmed,
              sources: [doc:test-brief]}
         """)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError) as info:
-        read_dataset(["a.yaml"])
-    assert [str(p) for p in info.value.problems] == [
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
         "a.yaml:8: validFrom = 2001: validFrom is given twice (as an alias) (fix: keep one of them)"]
     write(tmp_path, "a.yaml", """\
         nodes:
