@@ -229,6 +229,16 @@ class Neo4jStore(Store):
                 return s.execute_write(work) if write else s.execute_read(work)
         except ne.Neo4jError as e:
             raise StoreError(self._scrub(_explain(e, self.location, self.database))) from None
+        except ne.IncompleteCommit:
+            if not write:
+                raise StoreError(self._scrub(
+                    f"lost the connection to Neo4j at {self.location}: check the server, then run the "
+                    "command again")) from None
+            # The connection went while the server committed: only the server knows the outcome.
+            raise StoreError(self._scrub(
+                f"lost the connection to Neo4j at {self.location} while it committed; the change may or "
+                "may not have been written: check the server, then run the command again (running it "
+                "twice gives the same graph)")) from None
         except ne.DriverError as e:
             raise StoreError(self._scrub(
                 f"lost the connection to Neo4j at {self.location} ({type(e).__name__}); nothing of this "
