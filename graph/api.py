@@ -261,6 +261,7 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
         return name
     key = normalize(name)
     exact: dict[str, str] = {}
+    types = {i: t for i, t, *_ in names}
     for i, _t, n, aliases in names:
         if any(normalize(s) == key for s in (n, *aliases)):
             exact[i] = n
@@ -270,19 +271,19 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
         by_name = [i for i, n in exact.items() if normalize(n) == key]
         if len(by_name) == 1:  # a node's own name wins over another node's alias
             return by_name.pop()
-        raise AmbiguousError(name, sorted(exact))
+        raise AmbiguousError(name, [(i, types[i], n) for i, n in exact.items()])
     # An id without its type prefix: "PRK" for state:PRK, "putin-vladimir".
     bare = [i for i in ids if i.partition(":")[2] == name]
     if len(bare) == 1:
         return bare.pop()
     if key:
         padded = f" {key} "
-        partial = {i for i, _t, n, aliases in names
+        partial = {i: (t, n) for i, t, n, aliases in names
                    if any(padded in f" {normalize(s)} " for s in (n, *aliases))}
         if len(partial) == 1:
             return next(iter(partial))
         if partial:
-            raise AmbiguousError(name, sorted(partial))
+            raise AmbiguousError(name, [(i, t, n) for i, (t, n) in partial.items()])
     display = {normalize(s): s for _i, _t, n, aliases in names for s in (n, *aliases)}
     close = difflib.get_close_matches(key, list(display), n=3, cutoff=0.6)
     raise NotFoundError(name, [display[c] for c in close])

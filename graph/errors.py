@@ -7,6 +7,7 @@ exit code the CLI should use (1 bad input, 2 usage).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class RelgraphError(Exception):
@@ -66,8 +67,9 @@ class InputError(RelgraphError):
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
 
 
-class NotFoundError(RelgraphError):
-    """A node named by the user does not exist."""
+class NotFoundError(UsageError):
+    """A node named by the user does not exist (a usage error: exit code 2, wherever the
+    name was given: `show`, `analyze`, `view`, a query parameter)."""
 
     def __init__(self, name: str, suggestions: list[str] | None = None):
         self.name = name
@@ -78,16 +80,33 @@ class NotFoundError(RelgraphError):
         super().__init__(msg)
 
 
-class AmbiguousError(RelgraphError):
-    """A name matches more than one node."""
+class AmbiguousError(UsageError):
+    """A name matches more than one node (a usage error, like :class:`NotFoundError`).
 
-    def __init__(self, name: str, candidates: list[str]):
+    ``candidates`` are (id, type, name) rows; the message lists them people first,
+    documents last, then by name, at most :attr:`SHOWN` of them.
+
+    >>> print(AmbiguousError("kim", [("doc:a", "Document", "Kim in Moscow"),
+    ...                              ("person:kim-jong-un", "Person", "Kim Jong Un")]))
+    'kim' matches 2 nodes; give one of these ids, or more of the name:
+      person:kim-jong-un  Kim Jong Un (Person)
+      doc:a               Kim in Moscow (Document)
+    """
+
+    SHOWN = 12
+    ORDER: ClassVar[dict[str, int]] = {"Person": 0, "Document": 2}
+
+    def __init__(self, name: str, candidates: list[tuple[str, str, str]]):
         self.name = name
-        self.candidates = candidates
-        super().__init__(
-            f"{name!r} matches {len(candidates)} nodes: {', '.join(candidates)}; "
-            "use one of these ids"
-        )
+        rows = sorted(candidates, key=lambda c: (self.ORDER.get(c[1], 1), c[1], c[2].casefold(), c[0]))
+        self.candidates = [i for i, _t, _n in rows]
+        shown = rows[: self.SHOWN]
+        width = max(len(i) for i, _t, _n in shown)
+        lines = [f"  {i.ljust(width)}  {n} ({t})" for i, t, n in shown]
+        if len(rows) > len(shown):
+            lines.append(f"  ... and {len(rows) - len(shown)} more")
+        super().__init__(f"{name!r} matches {len(rows)} nodes; give one of these ids, or more of "
+                         "the name:\n" + "\n".join(lines))
 
 
 class StoreError(RelgraphError):

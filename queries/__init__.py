@@ -173,7 +173,10 @@ def convert_params(q: Query, given: Mapping[str, Any] | Iterable[str], store: An
             given = parse_assignments(given)
         unknown = [k for k in given if q.param(k) is None]
         if unknown:
-            raise UsageError(f"query {q.name!r} has no parameter {', '.join(map(repr, unknown))}")
+            names = [p.name for p in q.params]
+            close = [m for k in unknown for m in difflib.get_close_matches(k, names, n=1, cutoff=0.5)]
+            hint = f"; did you mean {' or '.join(repr(m) for m in dict.fromkeys(close))}?" if close else ""
+            raise UsageError(f"query {q.name!r} has no parameter {', '.join(map(repr, unknown))}{hint}")
         for p in q.params:
             if isinstance(given.get(p.name), (list, tuple)) and not p.is_list:
                 raise UsageError(f"parameter {p.name!r} given more than once")

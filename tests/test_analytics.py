@@ -463,7 +463,7 @@ def test_cli_path_csv_and_no_path(cli, mini_template: str) -> None:
 
 def test_cli_unknown_name_suggests(cli, mini_template: str) -> None:
     r = cli("analyze", "path", "Putin", "Kim Jog Un", "--store", mini_template)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert r.stderr == "error: no node named 'Kim Jog Un'; did you mean 'Kim Jong-un'?\n"
 
 

@@ -319,7 +319,7 @@ def test_show_json(cli, mini_template: str) -> None:
 
 def test_show_unknown_name_suggests(cli, mini_template: str) -> None:
     r = cli("show", "Vladimir Poutine", "--store", mini_template)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert r.stdout == ""
     assert r.stderr == "error: no node named 'Vladimir Poutine'; did you mean 'Vladimir Putin'?\n"
     assert r.exception is None
@@ -337,21 +337,22 @@ def test_an_unknown_name_suggests_the_three_closest() -> None:
 
 def test_show_an_id_that_is_no_node(cli, mini_template: str) -> None:
     r = cli("show", "state:NOPE", "--store", mini_template)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert r.stderr.startswith("error: no node named 'state:NOPE'")
 
 
 def test_show_unknown_name_without_suggestion(cli, mini_template: str) -> None:
     r = cli("show", "Zzyzx", "--store", mini_template)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert r.stderr == "error: no node named 'Zzyzx'\n"
 
 
 def test_show_ambiguous_fragment_lists_candidates(cli, mini_template: str) -> None:
     r = cli("show", "russian", "--store", mini_template)
-    assert r.exit_code == 1
-    assert r.stderr == ("error: 'russian' matches 2 nodes: position:rus-president, state:RUS; "
-                        "use one of these ids\n")
+    assert r.exit_code == 2
+    assert r.stderr == ("error: 'russian' matches 2 nodes; give one of these ids, or more of the name:\n"
+                        "  position:rus-president  President of the Russian Federation (Position)\n"
+                        "  state:RUS               Russian Federation (State)\n")
 
 
 def test_show_ambiguous_exact_name(cli, mini_copy: Path, tmp_store: str) -> None:
@@ -365,9 +366,10 @@ nodes:
 """, "utf-8")
     assert cli("load", str(mini_copy), "--store", tmp_store, "-q").exit_code == 0
     r = cli("show", "KIM JONG-UN", "--store", tmp_store)
-    assert r.exit_code == 1
-    assert r.stderr == ("error: 'KIM JONG-UN' matches 2 nodes: person:kim-jong-un, "
-                        "person:kim-jong-un-namesake; use one of these ids\n")
+    assert r.exit_code == 2
+    assert r.stderr == ("error: 'KIM JONG-UN' matches 2 nodes; give one of these ids, or more of the "
+                        "name:\n  person:kim-jong-un           Kim Jong Un (Person)\n"
+                        "  person:kim-jong-un-namesake  Kim Jong Un (Person)\n")
     assert cli("show", "person:kim-jong-un-namesake", "--store", tmp_store).exit_code == 0
 
 
@@ -436,3 +438,29 @@ relationships:
         f"relationship from {extra.as_posix()} too)\n"
     )
     assert dump(tmp_store) == with_extra
+
+
+@pytest.mark.parametrize("name", ["Zzyzx", "russian"], ids=["unknown", "ambiguous"])
+def test_a_wrong_name_is_the_same_mistake_in_every_command(cli, mini_template: str, tmp_path: Path,
+                                                           name: str) -> None:
+    runs = {
+        "show": cli("show", name, "--store", mini_template),
+        "query run": cli("query", "run", "neighbors", "-p", f"node={name}", "--store", mini_template),
+        "analyze ego": cli("analyze", "ego", name, "--store", mini_template),
+        "analyze path": cli("analyze", "path", "Putin", name, "--store", mini_template),
+        "view --focus": cli("view", "--focus", name, "-o", str(tmp_path / "v.html"), "--store",
+                            mini_template),
+    }
+    for command, r in runs.items():
+        assert r.exit_code == 2, (command, r)
+        assert r.stdout == "" and "Traceback" not in r.stderr, command
+        assert ("no node named" if name == "Zzyzx" else "matches 2 nodes") in r.stderr, command
+
+
+def test_a_wrong_parameter_name_gets_did_you_mean(cli, mini_template: str) -> None:
+    r = cli("query", "run", "meetings", "-p", "aa=Putin", "-p", "form=2000", "--store", mini_template)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[0] == ("error: query 'meetings' has no parameter 'aa', 'form'; "
+                                        "did you mean 'a' or 'from'?")
+    r = cli("query", "run", "meetings", "-p", "zzz=1", "--store", mini_template)
+    assert r.stderr.splitlines()[0] == "error: query 'meetings' has no parameter 'zzz'"

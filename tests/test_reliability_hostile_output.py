@@ -201,7 +201,7 @@ def test_json_gives_every_value_back_exactly(cli, store: str, args: list[str]) -
 def test_error_messages_hold_no_control_characters(cli, store: str) -> None:
     # a name that is no node, echoed back with suggestions drawn from the hostile names
     r = cli("show", "\x1b[2J Cleared Scren", "--store", store)
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert r.stderr == ("error: no node named '\\x1b[2J Cleared Scren'; did you mean "
                         "'\\x1b[2J\\x1b[H Cleared Screen', '\\x1b[2J\\x1b[H Cleared Screen alias'?\n")
     r = cli("query", "run", "sources", "-p", "node=\x1b]0;x\x07", "--store", store)

@@ -362,7 +362,7 @@ def test_cli_view_errors(cli, mini_template: str, tmp_path: Path) -> None:
     r = cli("view", "--store", mini_template, "-o", out, "--query", "neighbors", "-p", "node")
     assert r.exit_code == 2 and "write -p NAME=VALUE" in r.stderr
     r = cli("view", "--store", mini_template, "-o", out, "--focus", "Kim Jong Unn")
-    assert r.exit_code == 1 and "no node named 'Kim Jong Unn'" in r.stderr
+    assert r.exit_code == 2 and "no node named 'Kim Jong Unn'" in r.stderr
     r = cli("view", "--store", str(tmp_path / "none.db"), "-o", out)
     assert r.exit_code == 1 and "run `relgraph load` first" in r.stderr
     r = cli("view", "--store", mini_template)
