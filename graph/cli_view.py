@@ -13,6 +13,7 @@ from relgraph.analytics import MEASURES
 from relgraph.cli import handle_errors
 from relgraph.cli_analyze import _filters, filter_options
 from relgraph.errors import UsageError
+from relgraph.views import MAX_NODES
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -38,14 +39,18 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="A folder of your own .cypher queries, for --query [env: RELGRAPH_QUERIES].")
 @click.option("--size-by", type=click.Choice([*MEASURES, "type"]), default="degree", show_default=True,
               help="Node size: a centrality measure, or 'type' for each type's own size.")
+@click.option("--top", type=int, metavar="N",
+              help="Only the N most central nodes (by --size-by, or degree) and the ties among them.")
+@click.option("--max-nodes", type=int, default=MAX_NODES, show_default=True, metavar="N",
+              help="Refuse a view of more nodes than this (unreadable, slow in a browser); 0: no limit.")
 @click.option("--title", metavar="TEXT", help="The page's title (default: what it shows).")
 @click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the layout.")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the web browser when written.")
 @filter_options()
 @handle_errors
 def view(output: str, focus: str | None, depth: int, query: str | None, params: tuple[str, ...],
-         queries_dirs: tuple[str, ...], size_by: str, title: str | None, seed: int, open_: bool,
-         **kw: Any) -> None:
+         queries_dirs: tuple[str, ...], size_by: str, top: int | None, max_nodes: int,
+         title: str | None, seed: int, open_: bool, **kw: Any) -> None:
     """Write an interactive HTML view: the whole graph, a node's neighbourhood,
     or what a stored query returns.
 
@@ -54,11 +59,14 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     relgraph view --focus "Kim Jong Un" --depth 2 -o kim.html
     relgraph view --as-of 2024-06-30 --status -alleged,-denied -o confirmed.html
     relgraph view --query neighbors -p node=Rajin-Khasan -p hops=2 -o rajin.html
+    relgraph view --top 50 -o core.html
 
     Colour and shape show a node's type, size its centrality; alleged and
     denied facts are dashed, planned ones dotted. Click a node or relationship
     for its dates, status and sources; filter by type and status, search by
-    name, and move the date slider to see the graph as of a date.
+    name, and move the date slider to see the graph as of a date. A view of
+    more than --max-nodes nodes is refused: draw less with --focus, --top,
+    --fold or the filters.
     """
     from relgraph.views import view as write_view
 
@@ -68,7 +76,8 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     report = write_view(
         output, store=store, filters=_filters(kw), focus=focus, depth=depth, query=query,
         params=_params(params), queries_dirs=list(queries_dirs) or None,
-        size_by=None if size_by == "type" else size_by, title=title, seed=seed,
+        size_by=None if size_by == "type" else size_by, title=title, seed=seed, top=top,
+        max_nodes=max_nodes,
     )
     from relgraph.formats import clean_line
 

@@ -394,3 +394,42 @@ def test_hostile_fixture_loads_and_renders(tmp_path: Path) -> None:
     page = out.read_text("utf-8")
     assert len(re.findall(r"</script", page, re.I)) == 3
     assert "window.__pwned" not in page.split('id="relgraph-data">', 1)[0]
+
+
+def test_a_view_is_written_only_to_an_html_file(cli, mini_template: str, tmp_path: Path) -> None:
+    for name in ("x.png", "x.svg", "x", "x.html.txt"):
+        r = cli("view", "-o", str(tmp_path / name), "--store", mini_template)
+        assert r.exit_code == 2 and "a view is an HTML page; name the file" in r.stderr, (name, r.stderr)
+        assert not (tmp_path / name).exists()
+    for name in ("x.html", "y.HTM"):
+        assert cli("view", "-o", str(tmp_path / name), "--store", mini_template).exit_code == 0, name
+
+
+def test_too_many_nodes_are_refused_with_the_ways_out(cli, mini_template: str, tmp_path: Path) -> None:
+    out = tmp_path / "v.html"
+    n = view(tmp_path / "all.html", store=mini_template).nodes
+    r = cli("view", "-o", str(out), "--max-nodes", str(n - 1), "--store", mini_template)
+    assert r.exit_code == 2 and not out.exists()
+    assert r.stderr == (f"error: {n} nodes are too many for a readable view (the limit is {n - 1}): draw "
+                        "less with --focus NODE (a neighbourhood), --top N (the N most central nodes), "
+                        "--fold, --types or --as-of; or raise --max-nodes (0: no limit)\n")
+    assert cli("view", "-o", str(out), "--max-nodes", str(n), "--store", mini_template).exit_code == 0
+    assert cli("view", "-o", str(out), "--max-nodes", "0", "--store", mini_template).exit_code == 0
+    r = cli("view", "-o", str(out), "--max-nodes", str(n - 1), "--top", "5", "--store", mini_template)
+    assert r.exit_code == 0 and "(5 nodes," in r.stdout
+
+
+def test_top_keeps_the_most_central_nodes(mini_template: str, tmp_path: Path) -> None:
+    from relgraph.analytics import Filters
+    from relgraph.analytics.measures import centrality
+    from relgraph.analytics.project import read_store, select
+
+    H = select(read_store(mini_template), Filters())
+    ranked = sorted(centrality(H, "degree").scores, key=lambda s: (-s.score, str(s.id)))
+    out = tmp_path / "v.html"
+    report = view(out, store=mini_template, top=3)
+    assert report.nodes == 3
+    assert node_ids(out) == {str(s.id) for s in ranked[:3]}
+    assert report.relationships == H.subgraph(s.id for s in ranked[:3]).number_of_edges()
+    with pytest.raises(UsageError):
+        view(out, store=mini_template, top=0)

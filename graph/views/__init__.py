@@ -92,10 +92,19 @@ def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
     return found_nodes, found_rels
 
 
+MAX_NODES = 2_000
+"""Above this many nodes a force-directed picture is a hairball that takes a browser tens of
+seconds to lay out: :func:`view` refuses and names the ways to draw less (``max_nodes``
+raises the limit; 0 lifts it)."""
+
+EXTENSIONS = (".html", ".htm")
+
+
 def view(output: str | Path, *, store: str | None = None, filters: Any = None,
          focus: str | None = None, depth: int = 1, query: str | None = None,
          params: Mapping[str, Any] | None = None, queries_dirs: Iterable[str | Path] | None = None,
-         size_by: str | None = "degree", title: str | None = None, seed: int = 7) -> ViewReport:
+         size_by: str | None = "degree", title: str | None = None, seed: int = 7,
+         top: int | None = None, max_nodes: int = MAX_NODES) -> ViewReport:
     """Write the HTML view of the store's graph to ``output``.
 
     ``filters`` (a :class:`relgraph.analytics.Filters`) apply first. Then
@@ -103,7 +112,10 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     ``depth`` hops, and ``query`` (a stored query's name, with ``params``) keeps
     the nodes its rows mention, the relationships among them and those rows
     mention, with the nodes named by its node parameters. ``size_by`` is a centrality measure (see
-    :data:`relgraph.analytics.MEASURES`), or None for the node types' sizes.
+    :data:`relgraph.analytics.MEASURES`), or None for the node types' sizes. ``top`` keeps the
+    ``top`` most central nodes of what is left (by ``size_by``, or degree), with the
+    relationships among them. More than ``max_nodes`` nodes (0: no limit) is refused with the
+    ways to draw less. ``output`` must end in ``.html`` or ``.htm``.
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
@@ -118,6 +130,10 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError("--depth must be 1 or more")
     if seed < 0:
         raise UsageError(f"--seed {seed}: the layout's seed must be 0 or more")
+    if top is not None and top < 1:
+        raise UsageError(f"--top {top}: give 1 or more nodes")
+    if max_nodes < 0:
+        raise UsageError(f"--max-nodes {max_nodes}: give 0 (no limit) or more")
     from relgraph.outputs import check_target, clean_leftovers
 
     out = check_target(output, store)  # the store (or its WAL, lock, ...) is never an output
@@ -125,6 +141,9 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'view.html'}")
     if not out.parent.exists():
         raise UsageError(f"folder {out.parent} does not exist")
+    if out.suffix.lower() not in EXTENSIONS:
+        raise UsageError(f"{out}: a view is an HTML page; name the file {out.stem or 'view'}.html (for a "
+                         "picture, open the page in a browser and save a screenshot)")
     clean_leftovers(out)  # what a killed run left
 
     filters = filters or Filters()
@@ -167,6 +186,16 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError(f"nothing to draw: no node is left of {what} under these filters: {scope}")
 
     scores = None
+    if top is not None and top < H.number_of_nodes():
+        ranked = centrality(H, size_by or "degree", seed=0).scores
+        kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
+        H = H.subgraph(s.id for s in kept).copy()
+        what += f", its {top} most central node{'s' if top != 1 else ''} by {size_by or 'degree'}"
+    if max_nodes and H.number_of_nodes() > max_nodes:
+        raise UsageError(
+            f"{H.number_of_nodes():,} nodes are too many for a readable view (the limit is "
+            f"{max_nodes:,}): draw less with --focus NODE (a neighbourhood), --top N (the N most "
+            "central nodes), --fold, --types or --as-of; or raise --max-nodes (0: no limit)")
     if size_by is not None:
         scores = {s.id: s.score for s in centrality(H, size_by, seed=0).scores}
     n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
