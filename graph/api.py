@@ -59,12 +59,31 @@ def gc_paused() -> Iterator[None]:
 
 
 @dataclass
+class Changes:
+    """What a load changes in the store, record by record (a record whose type, ends and
+    properties are the same as stored is unchanged, and is not written)."""
+
+    nodes_added: int = 0
+    nodes_updated: int = 0
+    nodes_removed: int = 0
+    relationships_added: int = 0
+    relationships_updated: int = 0
+    relationships_removed: int = 0
+    files: int = 0
+    files_changed: int = 0
+
+    def __bool__(self) -> bool:
+        return self.files_changed > 0
+
+
+@dataclass
 class LoadReport:
     location: str
     files: int
     dataset_counts: dict[str, int]
-    result: WriteResult
+    result: WriteResult  # what the store wrote: nothing when no file changed
     seconds: float
+    changes: Changes = field(default_factory=Changes)
 
 
 def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
@@ -73,8 +92,9 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
 
     The whole input is validated before anything is written, and the write is
     one transaction: on any error the store is left exactly as it was. Loading
-    the same files again gives the same graph; loading changed files updates
-    what changed and removes what the files no longer hold.
+    the same files again gives the same graph and writes nothing; loading
+    changed files rewrites the files that changed (what else they hold is
+    rewritten as it was) and removes what they no longer hold.
     """
     from relgraph.loaders import bundled_dir, discover, origin_of, read_dataset
 
@@ -88,14 +108,75 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
                                existing_origins={i: index[i][1] for i in kept})
         _check_removals(st, dataset, index)
         _check_relationship_owners(st, dataset, {origin_of(f): str(f) for f in files})
+        changes, changed = _changes(st, dataset, index)
+        counts = dataset.counts()
+        if not changed:
+            return LoadReport(st.location, len(files), counts, WriteResult(),
+                              time.perf_counter() - started, changes)
+        if len(changed) < len(dataset.origins):
+            dataset = Dataset([n for n in dataset.nodes if n.origin in changed],
+                              [r for r in dataset.relationships if r.origin in changed],
+                              [o for o in dataset.origins if o in changed])
         bar = progress(st.steps(dataset)) if progress else None
         if bar is not None:
             with bar:
                 result = st.write(dataset, progress=bar.update)
         else:
             result = st.write(dataset)
-        return LoadReport(st.location, len(files), dataset.counts(), result,
-                          time.perf_counter() - started)
+        return LoadReport(st.location, len(files), counts, result, time.perf_counter() - started,
+                          changes)
+
+
+def _changes(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> tuple[Changes, set[str]]:
+    """Compare the dataset with what the store holds of its origins: the counts of what
+    a load changes, and the origins (files) with any change."""
+    changes = Changes(files=len(dataset.origins))
+    held = {o for _t, o in index.values()}
+    changed: set[str] = set()
+    nodes_of: dict[str, list[Node]] = {o: [] for o in dataset.origins}
+    rels_of: dict[str, list[Relationship]] = {o: [] for o in dataset.origins}
+    for n in dataset.nodes:
+        nodes_of[n.origin].append(n)
+    for r in dataset.relationships:
+        rels_of[r.origin].append(r)
+    for origin in dataset.origins:
+        # A store that holds no node of this origin is read only when it holds nodes at all
+        # (a file of relationships alone, loaded before): a first load reads nothing.
+        stored_nodes, stored_rels = (st.origin_records(origin) if origin in held or index
+                                     else ([], []))
+        before_n = {i: (t, p) for i, t, p in stored_nodes}
+        before_r = {i: (t, a, b, p) for i, t, a, b, p in stored_rels}
+        differs = False
+        for n in nodes_of[origin]:
+            was = before_n.pop(n.id, None)
+            if was is None:
+                changes.nodes_added += n.id not in index
+                changes.nodes_updated += n.id in index
+                differs = True
+            elif was != (n.type, _stored(n.id, n.origin, n.props)):
+                changes.nodes_updated += 1
+                differs = True
+        for r in rels_of[origin]:
+            was_r = before_r.pop(r.id, None)
+            if was_r is None:
+                changes.relationships_added += 1
+                differs = True
+            elif was_r != (r.type, r.source, r.target, _stored(r.id, r.origin, r.props)):
+                changes.relationships_updated += 1
+                differs = True
+        if before_n or before_r:
+            changes.nodes_removed += len(before_n)
+            changes.relationships_removed += len(before_r)
+            differs = True
+        if differs:
+            changed.add(origin)
+    changes.files_changed = len(changed)
+    return changes, changed
+
+
+def _stored(record_id: str, origin: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A record's properties as the store gives them back (with id and origin, no nulls)."""
+    return {**{k: v for k, v in props.items() if v is not None}, "id": record_id, "origin": origin}
 
 
 def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> None:

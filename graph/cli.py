@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import shutil
 import sys
 import textwrap
@@ -68,7 +69,11 @@ format_option = click.option(
               help="Neo4j database (default neo4j) [env: NEO4J_DATABASE].")
 @click.option("--neo4j-password-stdin", is_flag=True,
               help="Read the Neo4j password from standard input (else NEO4J_PASSWORD).")
-def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdin: bool) -> None:
+@click.option("--store", "store", metavar="PATH|URI",
+              help="The store of every command (the same as the command's own --store, which wins): a "
+                   "file (default relgraph.db) or a neo4j:// or bolt:// URI [env: RELGRAPH_STORE].")
+def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdin: bool,
+         store: str | None) -> None:
     """relgraph: a sourced graph of bilateral relations between states.
 
     \b
@@ -77,10 +82,13 @@ def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdi
       relgraph stats                what the store holds
       relgraph show "Rajin-Khasan"  one node, its links and their sources
 
+    --store works before the command or after it (relgraph --store x.db stats).
     Exit codes: 0 ok, 1 bad input, 2 usage error.
     """
-    # The Neo4j store reads its settings from the environment; flags override it.
-    for var, value in (("NEO4J_USER", neo4j_user), ("NEO4J_DATABASE", neo4j_database)):
+    # The Neo4j store reads its settings from the environment, and each command's --store
+    # falls back on RELGRAPH_STORE: options given before the command override both.
+    for var, value in (("NEO4J_USER", neo4j_user), ("NEO4J_DATABASE", neo4j_database),
+                       ("RELGRAPH_STORE", store)):
         if value:
             os.environ[var] = value
     if neo4j_password_stdin:
@@ -111,18 +119,34 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     report = api.load(list(paths) or None, store=store, progress=progress)
     if quiet:
         return
-    r = report.result
-    n_nodes = r.nodes_added + r.nodes_updated
-    click.echo(
-        f"Loaded {n_nodes} nodes and {r.relationships_written} relationships from "
-        f"{report.files} file{'s' if report.files != 1 else ''} into {report.location} "
-        f"in {report.seconds:.1f} s"
-    )
-    click.echo(
-        f"  nodes: {r.nodes_added} added, {r.nodes_updated} updated, {r.nodes_removed} removed; "
-        f"relationships: {r.relationships_written} written, {r.relationships_removed} replaced or removed"
-    )
-    click.echo('Next: relgraph stats, or relgraph show "Rajin-Khasan"')
+    from relgraph.formats import clean_line, plural
+
+    c, counts = report.changes, report.dataset_counts
+    schema_nodes = _node_types()
+    n_nodes = sum(n for t, n in counts.items() if t in schema_nodes)
+    n_rels = sum(n for t, n in counts.items() if t not in schema_nodes)
+    files = plural(report.files, "file")
+    if not c:
+        click.echo(clean_line(f"Nothing changed: {report.location} already holds the "
+                              f"{plural(n_nodes, 'node')} and {plural(n_rels, 'relationship')} of "
+                              f"{'this file' if report.files == 1 else f'these {files}'} "
+                              f"(checked in {report.seconds:.1f} s)"))
+        return
+    click.echo(clean_line(f"Loaded {plural(n_nodes, 'node')} and {plural(n_rels, 'relationship')} "
+                          f"from {files} into {report.location} in {report.seconds:.1f} s"))
+    unchanged = (f" ({c.files_changed} of {files} changed; the others were left as they were)"
+                 if c.files_changed < c.files else "")
+    click.echo(f"  nodes: {c.nodes_added} added, {c.nodes_updated} updated, {c.nodes_removed} removed; "
+               f"relationships: {c.relationships_added} added, {c.relationships_updated} updated, "
+               f"{c.relationships_removed} removed{unchanged}")
+    again = "" if store is None else " --store " + shlex.quote(store)
+    click.echo(clean_line(f'Next: relgraph stats{again}, or relgraph show "Rajin-Khasan"{again}'))
+
+
+def _node_types() -> set[str]:
+    from relgraph.schema import load_schema
+
+    return set(load_schema().nodes)
 
 
 @main.command()

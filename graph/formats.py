@@ -29,6 +29,15 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> plural(1, "relationship"), plural(2, "relationship"), plural(0, "query", "queries")
+    ('1 relationship', '2 relationships', '0 queries')
+    """
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
 def clean_text(text: str) -> str:
     """Make control characters visible, so data cannot drive the terminal.
 
