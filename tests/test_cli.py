@@ -496,3 +496,15 @@ def test_a_wrong_parameter_name_gets_did_you_mean(cli, mini_template: str) -> No
                                         "did you mean 'a' or 'from'?")
     r = cli("query", "run", "meetings", "-p", "zzz=1", "--store", mini_template)
     assert r.stderr.splitlines()[0] == "error: query 'meetings' has no parameter 'zzz'"
+
+
+def test_store_before_the_command(cli, mini_template: str, tmp_path: Path) -> None:
+    after = cli("stats", "--store", mini_template)
+    before = cli("--store", mini_template, "stats")
+    assert before.exit_code == 0 and before.stdout == after.stdout
+    other = str(tmp_path / "none.db")
+    r = cli("--store", mini_template, "stats", "--store", other)  # the command's own wins
+    assert r.exit_code == 1 and r.stderr.startswith(f"error: no store at {other};")
+    r = cli("--store", mini_template, "show", "Putin")
+    assert r.exit_code == 0 and r.stdout.startswith("Vladimir Putin")
+    assert "--store PATH|URI" in cli("--help").stdout
