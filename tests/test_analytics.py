@@ -89,6 +89,32 @@ def test_as_of_keeps_what_was_valid_then(G) -> None:
     assert SUMMIT in H and HOLDS_1 not in keys(H) and H.number_of_edges() == 6
 
 
+def test_a_person_exists_from_birth_to_death() -> None:
+    """Undated ties of a person do not count before the person is born or after the death."""
+    G = nx.MultiDiGraph()
+    G.add_node("state:PRK", type="State", name="DPRK", status="confirmed")
+    G.add_node("person:k", type="Person", name="K", status="confirmed", born=date(1984, 1, 1))
+    G.add_node("person:o", type="Person", name="O", status="confirmed", born=date(1912, 4, 15),
+               died=date(1994, 7, 8))
+    G.add_edge("person:k", "state:PRK", key="c1", type="CITIZEN_OF", status="confirmed")
+    G.add_edge("person:o", "state:PRK", key="c2", type="CITIZEN_OF", status="confirmed")
+    assert set(select(G, Filters(as_of=date(1974, 7, 1)))) == {"state:PRK", "person:o"}
+    assert set(select(G, Filters(as_of=date(1983, 12, 31)))) == {"state:PRK", "person:o"}
+    assert set(select(G, Filters(as_of=date(1984, 1, 1)))) == {"state:PRK", "person:k", "person:o"}
+    assert set(select(G, Filters(as_of=date(1994, 7, 8)))) == {"state:PRK", "person:k", "person:o"}
+    H = select(G, Filters(as_of=date(1994, 7, 9)))
+    assert set(H) == {"state:PRK", "person:k"} and set(keys(H)) == {"c1"}
+    assert set(select(G, Filters(start=date(1970, 1, 1), end=date(1975, 1, 1)))) == {"state:PRK", "person:o"}
+    assert set(select(G, Filters(start=date(1995, 1, 1)))) == {"state:PRK", "person:k"}
+
+
+def test_ego_as_of_before_birth_is_refused(cli, mini_template: str) -> None:
+    r = cli("analyze", "ego", "Vladimir Putin", "--as-of", "1952-10-06", "--store", mini_template)
+    assert r.exit_code == 2 and "is not in the graph under these filters" in r.stderr
+    r = cli("analyze", "ego", "Vladimir Putin", "--as-of", "1952-10-07", "--store", mini_template)
+    assert r.exit_code == 0, r.stderr
+
+
 def test_as_of_keeps_an_event_with_a_duration_after_it_ended() -> None:
     # A six-day visit (an Event: a happening) stays in the network once begun; a treaty with the
     # same dates (not a happening) is gone after it lapsed.

@@ -19,6 +19,9 @@ when either of its ends is dropped):
   inside it (a partial date counts for its whole month or year), or a
   ``validFrom``..``validTo`` interval overlapping it. Either end may be left
   open. Given together with ``--as-of``, both apply.
+- A node exists from ``born`` (and until ``died``), where it has them: on a
+  day before a person was born, the person and every tie of theirs, dated or
+  not, are left out (``--as-of`` and ``--from``/``--to`` alike).
 - Undated nodes and relationships (a state, a person with no dates, a post)
   are kept by every time filter: nothing says when they did not hold.
 
@@ -121,9 +124,12 @@ def span(props: Props, *, happening: bool = False) -> tuple[date | None, date | 
     ((datetime.date(2023, 9, 13), datetime.date(2023, 9, 17)), (datetime.date(2023, 9, 13), None))
     >>> span({})
     (None, None)
+    >>> span({"born": date(1984, 1, 1)}, happening=False)       # a person exists from birth
+    (datetime.date(1984, 1, 1), None)
     """
-    starts = [d for d in (props.get("date"), props.get("validFrom")) if d is not None]
-    return (max(starts) if starts else None), (None if happening else props.get("validTo"))
+    starts = [d for d in (props.get("date"), props.get("validFrom"), props.get("born")) if d is not None]
+    ends = [d for d in (None if happening else props.get("validTo"), props.get("died")) if d is not None]
+    return (max(starts) if starts else None), (min(ends) if ends else None)
 
 
 def valid_on(props: Props, day: date, *, happening: bool = False) -> bool:
@@ -162,7 +168,12 @@ def in_window(props: Props, lo: date | None, hi: date | None) -> bool:
     True
     >>> in_window({"validFrom": date(2012, 5, 7)}, date(2020, 1, 1), date(2020, 12, 31))
     True
+    >>> in_window({"born": date(1984, 1, 1)}, date(1970, 1, 1), date(1975, 12, 31))   # not yet born
+    False
     """
+    born, died = props.get("born"), props.get("died")
+    if (born is not None or died is not None) and not _overlaps(born, died, lo, hi):
+        return False
     d, vf, vt = props.get("date"), props.get("validFrom"), props.get("validTo")
     if d is None and vf is None and vt is None:
         return True

@@ -92,9 +92,11 @@ def _iso(value: Any) -> str | None:
 
 def _span(props: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """When a fact holds, as the analyses' time filters read it (see ``analytics.span``)."""
-    starts = [d for d in (props.get("date"), props.get("validFrom")) if d is not None]
+    starts = [d for d in (props.get("date"), props.get("validFrom"), props.get("born")) if d is not None]
+    ends = [d for d in (props.get("validTo"), props.get("died")) if d is not None]
     start = max(starts, key=_iso) if starts else None
-    return _iso(start), _iso(props.get("validTo"))
+    end = min(ends, key=_iso) if ends else None
+    return _iso(start), _iso(end)
 
 
 def _label(name: str) -> str:
