@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from relgraph.dates import known_props
 from relgraph.errors import AmbiguousError, InputError, NotFoundError, Problem, UsageError
 from relgraph.model import Citation, Dataset, Node, Relationship
 from relgraph.store import Store, WriteResult, open_store, resolve_location
@@ -397,9 +398,10 @@ def show(name: str, *, store: str | None = None) -> NodeReport:
         cited = {Citation.parse(s).doc for s in node.get("sources", [])}
         for r in rels:
             cited.update(Citation.parse(s).doc for s in r.get("sources", []))
-        docs = {d: st.node(d) or {"id": d} for d in sorted(cited)}
+        docs = {d: known_props(st.node(d) or {"id": d}) for d in sorted(cited)}
         node = {k: v for k, v in node.items() if k not in ("origin", "sourceDocs")}
-        return NodeReport(node, rels, docs)
+        # Partial dates as they are known ("2008", not 2008-01-01), in the text and the JSON alike.
+        return NodeReport(known_props(node), [known_props(r) for r in rels], docs)
 
 
 def location(store: str | None = None) -> str:

@@ -289,6 +289,7 @@ SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision
 
 def render_node(report: Any) -> str:
     """A node report as text for a terminal, citations numbered and listed at the end."""
+    from relgraph.dates import is_precision
     from relgraph.formats import cell, clean_line
     from relgraph.model import Citation
 
@@ -312,7 +313,8 @@ def render_node(report: Any) -> str:
         out.append(wrap("also: " + "; ".join(n["aliases"])))
     status_line = (f"status: {n.get('status')}", _when(n), cite(n.get("sources")))
     out.append(clean_line("  " + "  ".join(x for x in status_line if x)))
-    extra = [(k, v) for k, v in n.items() if k not in SHOWN_FIRST and v not in ([], "")]
+    extra = [(k, v) for k, v in n.items()
+             if k not in SHOWN_FIRST and v not in ([], "") and not is_precision(k)]
     if extra:
         out.append(wrap("  ".join(f"{k}: {cell(v)}" for k, v in extra)))
     if n.get("description"):
@@ -326,7 +328,7 @@ def render_node(report: Any) -> str:
         other = r["other"]
         bits = [f"  {r['type']} {arrow} {other['name']} ({other['type']})"]
         for k, v in r.items():  # the relationship type's own properties (role, share, effect ...)
-            if k not in REL_SHOWN and v not in (None, [], ""):
+            if k not in REL_SHOWN and v not in (None, [], "") and not is_precision(k):
                 bits.append(f"{k}: {cell(v)}")
         when = _when(r)
         if when:
@@ -355,10 +357,8 @@ def render_node(report: Any) -> str:
 def _when(item: dict[str, Any]) -> str:
     from relgraph.formats import cell
 
-    if item.get("date"):
-        d = cell(item["date"])
-        precision = item.get("datePrecision")
-        return "date: " + (d[:7] if precision == "month" else d[:4] if precision == "year" else d)
+    if item.get("date"):  # dates come cut to what is known (api.show)
+        return "date: " + cell(item["date"])
     start, end = item.get("validFrom"), item.get("validTo")
     if start or end:
         return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"

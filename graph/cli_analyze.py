@@ -80,12 +80,12 @@ def _filters(kw: dict[str, Any], *, default_types: str | None = None) -> Any:
 
 
 def _echo_table(title: str, columns: list[str], rows: list[list[Any]], fmt: str) -> None:
-    from relgraph.formats import clean_line, render
+    from relgraph.formats import clean_line, render, terminal_width
 
     if fmt == "table" and title:
         click.echo(clean_line(title))
         click.echo()
-    click.echo(render(columns, rows, fmt))
+    click.echo(render(columns, rows, fmt, terminal_width()))
 
 
 def _scope(filters: Any) -> str:
@@ -153,12 +153,12 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, engine
          store: str | None, **kw: Any) -> None:
     """The shortest path(s) between two nodes (id, name or alias), every hop sourced."""
     from relgraph.analytics import api
-    from relgraph.formats import clean_line, render
+    from relgraph.formats import clean_line, render, terminal_width
 
     filters = _filters(kw)
     r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops, engine=engine)
     if fmt != "table":
-        click.echo(render(r.columns, r.rows(), fmt))
+        click.echo(render(r.columns, r.rows(), fmt, terminal_width()))
         return
     if not r.paths:
         within = f" of at most {max_hops} hops" if max_hops else ""
@@ -171,7 +171,7 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, engine
 def render_paths(report: Any) -> str:
     """Paths as text: one table per path, citations numbered and listed at the end."""
     from relgraph.cli import _when
-    from relgraph.formats import cell, clean_line, table
+    from relgraph.formats import cell, clean_line, table, terminal_width
     from relgraph.model import Citation
 
     refs: dict[str, int] = {}
@@ -191,7 +191,8 @@ def render_paths(report: Any) -> str:
                 rel += " (" + "; ".join(h.props["viaNames"]) + ")"
             rows.append([h.step, h.source_name, rel, h.target_name, _when(h.props), h.props.get("status"),
                          marks or "(no source)"])
-        out.append(table(["hop", "from", "relationship", "to", "when", "status", "sources"], rows))
+        out.append(table(["hop", "from", "relationship", "to", "when", "status", "sources"], rows,
+                         terminal_width()))
         out.append("")
     if refs:
         out.append("Sources")

@@ -46,7 +46,7 @@ def query() -> None:
 @handle_errors
 def list_cmd(queries_dirs: tuple[str, ...], fmt: str) -> None:
     """List the stored queries: name, parameters, what each answers."""
-    from relgraph.formats import render
+    from relgraph.formats import render, terminal_width
     from relgraph.queries import list_queries
 
     queries = list_queries(_extra(queries_dirs))
@@ -57,7 +57,7 @@ def list_cmd(queries_dirs: tuple[str, ...], fmt: str) -> None:
         click.echo(render(["name", "description", "params", "mode", "file", "line"], rows, "json"))
         return
     rows = [[q.name, " ".join(_param_hint(p) for p in q.params), q.description] for q in queries]
-    click.echo(render(["query", "parameters ([optional])", "answers"], rows, "table"))
+    click.echo(render(["query", "parameters ([optional])", "answers"], rows, "table", terminal_width()))
     click.echo("\nDetails: relgraph query show NAME.  Run: relgraph query run NAME -p PARAM=VALUE "
                "[--format table|json|csv]")
 
@@ -105,11 +105,11 @@ def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tu
 def run_cmd(name: str, params: tuple[str, ...], fmt: str, limit: int | None, store: str | None,
             queries_dirs: tuple[str, ...]) -> None:
     """Run a stored query and print its rows (table, JSON or CSV)."""
-    from relgraph.formats import render
+    from relgraph.formats import render, terminal_width
     from relgraph.queries import run_query
 
     result = run_query(name, list(params), store=store, extra=_extra(queries_dirs), limit=limit)
-    click.echo(render(result.columns, result.rows, fmt))
+    click.echo(render(result.columns, result.rows, fmt, terminal_width()))
     if fmt == "table":
         if result.truncated:
             click.echo(f"({len(result.rows)} of {result.total} rows; raise --limit to see more)", err=True)

@@ -81,23 +81,73 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def table(columns: list[str], rows: list[list[Any]]) -> str:
-    """An aligned plain-text table.
+def table(columns: list[str], rows: list[list[Any]], width: int | None = None) -> str:
+    """An aligned plain-text table; with ``width``, the widest columns are cut (their cells end
+    in "…") until each line fits in ``width`` characters, as far as 8 characters a column allow.
 
     >>> print(table(["type", "n"], [["State", 9], ["Person", 12]]))
     type    n
     ------  --
     State   9
     Person  12
+    >>> print(table(["name", "note"], [["Kim", "a long note that does not fit"]], width=26))
+    name  note
+    ----  --------------------
+    Kim   a long note that do…
     """
     text = [[clean_line(cell(v)) for v in row] for row in rows]
     heads = [clean_line(c) for c in columns]
     widths = [max([_width(h)] + [_width(r[i]) for r in text]) for i, h in enumerate(heads)]
+    if width is not None and widths:
+        widths = _fit(widths, width - 2 * (len(widths) - 1))
+        text = [[_cut(v, w) for v, w in zip(row, widths, strict=True)] for row in text]
+        heads = [_cut(h, w) for h, w in zip(heads, widths, strict=True)]
 
     def line(values: list[str]) -> str:
         return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(r) for r in text)])
+
+
+MIN_COLUMN = 8
+KEEP = 12  # columns this narrow are never cut
+
+
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Column widths summing to at most ``room`` where they can: columns of up to
+    :data:`KEEP` characters (dates, statuses, numbers) are never cut; the wider ones share
+    what is left (water-filling: none is cut below what the narrowest of them needs, nor
+    below :data:`MIN_COLUMN`).
+
+    >>> _fit([10, 9, 80, 60], 70)
+    [10, 9, 26, 25]
+    >>> _fit([10, 9, 80, 20], 70)
+    [10, 9, 31, 20]
+    """
+    if sum(widths) <= room:
+        return list(widths)
+    wide = sorted((w, i) for i, w in enumerate(widths) if w > KEEP)
+    rest = room - sum(w for w in widths if w <= KEEP)
+    out = list(widths)
+    for k, (w, i) in enumerate(wide):
+        share = max(MIN_COLUMN, rest // (len(wide) - k))
+        out[i] = min(w, share)
+        rest -= out[i]
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, ending in "…" when cut."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
 
 
 def _json_default(value: Any) -> Any:
@@ -141,9 +191,19 @@ def to_csv(columns: list[str], rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def render(columns: list[str], rows: list[list[Any]], fmt: str) -> str:
+def render(columns: list[str], rows: list[list[Any]], fmt: str, width: int | None = None) -> str:
+    """Rows as ``fmt`` (table, json, csv); with ``width``, a table fits in it."""
     if fmt == "json":
         return to_json(columns, rows)
     if fmt == "csv":
         return to_csv(columns, rows).rstrip("\n")
-    return table(columns, rows)
+    return table(columns, rows, width)
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal standard output is, or None when it is a pipe or a file (which
+    get every character)."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None

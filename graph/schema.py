@@ -178,6 +178,11 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
             _lookup=_lookup(props),
             endpoints=ends,  # type: ignore[arg-type]
         )
+    for kind in (*nodes.values(), *rels.values()):
+        for prop in kind.properties.values():
+            if prop.type == "date" and f"{prop.name}Precision" not in kind.properties:
+                raise SchemaError(f"schema: {kind.name}.{prop.name}: a date property needs "
+                                  f"{prop.name}Precision (enum day, month, year) beside it")
     return Schema(statuses, classes, system, nodes, rels, raw)
 
 

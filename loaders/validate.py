@@ -40,6 +40,9 @@ TRUE = {"true", "yes", "1", "y"}
 FALSE = {"false", "no", "0", "n"}
 
 
+END_DATES = frozenset({"validTo", "died"})  # a partial date stands for its period's last day
+
+
 class _Bad(Exception):
     def __init__(self, message: str, fix: str):
         self.message, self.fix = message, fix
@@ -92,6 +95,12 @@ def _closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | No
     """
     close = difflib.get_close_matches(word, list(options), cutoff=cutoff)  # the closest first
     return close[0] if close else None
+
+
+def _derived(kind: NodeType | RelType, name: str) -> bool:
+    """Whether ``name`` is the ``…Precision`` companion of a date property (the loader sets it)."""
+    base = name.removesuffix("Precision")
+    return base != name and getattr(kind.properties.get(base), "type", None) == "date"
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
@@ -153,7 +162,7 @@ def coerce(prop: Property, value: Any, from_csv: bool) -> Any:
                            "write e.g. \"doc:eai-2024-06-05 | para 3\"")
         return out
     if t == "date":
-        return parse_date(value, end=prop.name == "validTo")
+        return parse_date(value, end=prop.name in END_DATES)
     if t == "int":
         is_int = isinstance(value, int) and not isinstance(value, bool)
         if is_int or (from_csv and isinstance(value, str) and INT_TEXT.fullmatch(value)):
@@ -330,7 +339,12 @@ class Validator:
             prop = kind.prop(key)
             if prop is None:
                 self.bad(rec, key, value, f"unknown property for {kind.name}",
-                         _suggest(key, kind.properties))
+                         _suggest(key, [k for k in kind.properties if not _derived(kind, k)]))
+                continue
+            if _derived(kind, prop.name):
+                base = prop.name.removesuffix("Precision")
+                self.bad(rec, key, value, f"is set by the loader from how much of `{base}` is written",
+                         f"remove it, and write {base} as YYYY, YYYY-MM or YYYY-MM-DD")
                 continue
             if prop.name in given:
                 self.bad(rec, key, value, f"{prop.name} is given twice (as an alias)", "keep one of them")
@@ -345,8 +359,8 @@ class Validator:
                 continue
             if prop.type == "date":
                 v, precision = v
-                if prop.name == "date":
-                    props.setdefault("datePrecision", precision)
+                if prop.name == "date" or precision != "day":
+                    props[f"{prop.name}Precision"] = precision
             props[prop.name] = v
         exempt = isinstance(kind, NodeType) and not kind.sources_required
         required = self._required.get(kind.name)

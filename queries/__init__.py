@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from relgraph.dates import known_rows
 from relgraph.errors import InputError, Problem, UsageError
 from relgraph.queries.params import Param, convert, missing_value
 from relgraph.queries.parse import DIALECTS, Query, parse_file, parse_text, used_params, write_clause
@@ -209,6 +210,7 @@ def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None
     with open_store(store, read_only=not q.writes) as st:
         values = convert_params(q, params or {}, st)
         columns, rows = run_on(st, q, values)
+    columns, rows = known_rows(columns, rows)  # partial dates as they are known
     total = len(rows)
     if limit is not None:
         rows = rows[:limit]

@@ -23,7 +23,7 @@ WITH pr, partners, coalesce(collect(DISTINCT al.name), []) AS allegedBy
 OPTIONAL MATCH (dn)-[:DENIED]->(pr)
 RETURN pr.name AS project, pr.domain AS domain, pr.sanctionClass AS sanctionClass, pr.status AS status,
        pr.validFrom AS since, pr.validTo AS until, partners, allegedBy, coalesce(collect(DISTINCT dn.name), []) AS deniedBy,
-       pr.sources AS sources
+       pr.sources AS sources, pr.validFromPrecision AS sincePrecision, pr.validToPrecision AS untilPrecision
 ORDER BY project
 
 // name: domains

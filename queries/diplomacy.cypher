@@ -43,7 +43,7 @@ WHERE $home IS NULL OR $home IN homeIds
 OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
 WITH p, v, e, day, posts, homes, coalesce(collect(DISTINCT venue.name), []) AS places
 OPTIONAL MATCH (e)-[:HELD_AT|LOCATED_IN*1..7]->(dest:State)
-RETURN day AS date, e.datePrecision AS precision, p.name AS visitor, posts AS post, homes AS `from`,
+RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision, p.name AS visitor, posts AS post, homes AS `from`,
        places AS `to`, coalesce(collect(DISTINCT dest.name), []) AS destination,
        e.name AS event, v.role AS role, e.status AS status, e.sources AS sources
 ORDER BY date, visitor
@@ -62,7 +62,7 @@ WHERE a.id = $a AND b.id <> a.id AND ($b IS NULL OR b.id = $b)
 WITH a, ra, e, b, rb, coalesce(e.date, e.validFrom) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
 OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
-RETURN day AS date, e.datePrecision AS precision, e.name AS event, e.kind AS kind,
+RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision, e.name AS event, e.kind AS kind,
        a.name AS person, ra.role AS role, b.name AS met, rb.role AS metRole,
        coalesce(collect(DISTINCT venue.name), []) AS place, e.status AS status, e.sources AS sources
 ORDER BY date, met
@@ -81,5 +81,6 @@ WHERE (h.validFrom IS NULL OR h.validFrom <= $day) AND (h.validTo IS NULL OR h.v
        OR EXISTS { MATCH (body)-[:PART_OF*1..3]->(x) WHERE x.id = $state })
 OPTIONAL MATCH (pos)-[:POST_IN|PART_OF*1..4]->(s:State)
 RETURN coalesce(collect(DISTINCT s.name), []) AS state, pos.name AS post, pos.rank AS rank, p.name AS person,
-       body.name AS postIn, h.validFrom AS since, h.validTo AS until, h.status AS status, h.sources AS sources
+       body.name AS postIn, h.validFrom AS since, h.validTo AS until, h.status AS status, h.sources AS sources,
+       h.validFromPrecision AS sincePrecision, h.validToPrecision AS untilPrecision
 ORDER BY postIn, post, since

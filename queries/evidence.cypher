@@ -32,12 +32,14 @@ WITH CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
      CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
      CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -[' + label(r) + ']-> ' + b.name END AS fact,
      CASE WHEN kind = 'node' THEN coalesce(n.date, n.validFrom) ELSE coalesce(r.date, r.validFrom) END AS date,
+     CASE WHEN kind = 'node' THEN CASE WHEN n.date IS NULL THEN n.validFromPrecision ELSE n.datePrecision END
+          ELSE CASE WHEN r.date IS NULL THEN r.validFromPrecision ELSE r.datePrecision END END AS datePrecision,
      alleged, denied,
      CASE WHEN kind = 'node' THEN n.note ELSE r.note END AS note,
      CASE WHEN kind = 'node' THEN n.sources ELSE r.sources END AS sources,
      CASE WHEN kind = 'node' THEN n.id ELSE r.id END AS id
 RETURN status, type, fact, date, coalesce(alleged, CAST([] AS STRING[])) AS allegedBy,
-       coalesce(denied, CAST([] AS STRING[])) AS deniedBy, note, sources, id
+       coalesce(denied, CAST([] AS STRING[])) AS deniedBy, note, sources, id, datePrecision
 ORDER BY status, date, fact
 // dialect: neo4j
 OPTIONAL MATCH (n)
@@ -48,17 +50,19 @@ WITH n, collect(DISTINCT al.name) AS alleged
 OPTIONAL MATCH (dn)-[:DENIED]->(n)
 WITH n, alleged, collect(DISTINCT dn.name) AS denied
 WITH collect({status: n.status, type: labels(n)[0], fact: n.name, id: n.id, date: coalesce(n.date, n.validFrom),
+              datePrecision: CASE WHEN n.date IS NULL THEN n.validFromPrecision ELSE n.datePrecision END,
               allegedBy: alleged, deniedBy: denied, note: n.note, sources: n.sources}) AS nodeRows
 OPTIONAL MATCH (a)-[r]->(b)
 WHERE r.status IN $status AND ($about IS NULL OR a.id = $about OR b.id = $about)
 WITH nodeRows, collect({status: r.status, type: type(r), fact: a.name + ' -[' + type(r) + ']-> ' + b.name,
                         id: r.id, date: coalesce(r.date, r.validFrom), allegedBy: [], deniedBy: [],
+                        datePrecision: CASE WHEN r.date IS NULL THEN r.validFromPrecision ELSE r.datePrecision END,
                         note: r.note, sources: r.sources}) AS relRows
 UNWIND nodeRows + relRows AS row
 WITH row WHERE row.id IS NOT NULL
 RETURN row.status AS status, row.type AS type, row.fact AS fact, row.date AS date,
        row.allegedBy AS allegedBy, row.deniedBy AS deniedBy, row.note AS note, row.sources AS sources,
-       row.id AS id
+       row.id AS id, row.datePrecision AS datePrecision
 ORDER BY status, date, fact
 
 // name: sources
@@ -95,7 +99,7 @@ WITH fact, type, other, status,
      CASE WHEN size(parts) > 1 THEN substring(citation, size(parts[1]) + 3, size(citation)) ELSE '' END AS locator
 OPTIONAL MATCH (d:Document) WHERE d.id = docId
 RETURN fact, type, other, status, docId AS document, d.name AS title, d.publisher AS publisher,
-       d.published AS published, locator
+       d.published AS published, locator, d.publishedPrecision AS publishedPrecision
 ORDER BY fact DESC, type, other, document, locator
 // dialect: neo4j
 MATCH (n) WHERE n.id = $node
@@ -115,5 +119,5 @@ WITH row, parts, trim(parts[0]) AS docId
 OPTIONAL MATCH (d:Document) WHERE d.id = docId
 RETURN row.fact AS fact, row.type AS type, row.other AS other, row.status AS status,
        docId AS document, d.name AS title, d.publisher AS publisher, d.published AS published,
-       trim(substring(row.citation, size(parts[0]) + 1)) AS locator
+       trim(substring(row.citation, size(parts[0]) + 1)) AS locator, d.publishedPrecision AS publishedPrecision
 ORDER BY fact DESC, type, other, document, locator

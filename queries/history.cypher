@@ -26,7 +26,7 @@ OPTIONAL MATCH (who)-[pi:PARTICIPATED_IN]->(e)
 WITH e, day, coalesce(collect(DISTINCT who.name + ' (' + coalesce(pi.role, 'participant') + ')'), []) AS participants
 OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
 WITH e, day, participants, coalesce(collect(DISTINCT venue.name), []) AS places
-RETURN day AS date, e.datePrecision AS precision, e.name AS event, e.kind AS kind,
+RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision, e.name AS event, e.kind AS kind,
        e.status AS status, participants, places AS place, e.sources AS sources
 ORDER BY date, event
 
@@ -60,16 +60,20 @@ WHERE n IS NOT NULL OR r IS NOT NULL
 UNWIND [0, 1, 2] AS i
 WITH kind, n, a, r, b, i,
      CASE WHEN kind = 'node' THEN CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END
-          ELSE CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END END AS date
+          ELSE CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END END AS date,
+     CASE WHEN kind = 'node'
+          THEN CASE i WHEN 0 THEN n.datePrecision WHEN 1 THEN n.validFromPrecision ELSE n.validToPrecision END
+          ELSE CASE i WHEN 0 THEN r.datePrecision WHEN 1 THEN r.validFromPrecision ELSE r.validToPrecision END
+     END AS datePrecision
 WHERE date >= $from AND ($to IS NULL OR date <= $to)
-WITH date,
+WITH date, datePrecision,
      CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END AS change,
      CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
      CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -> ' + b.name END AS fact,
      CASE WHEN kind = 'node' THEN n.id ELSE r.id END AS id,
      CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
      CASE WHEN kind = 'node' THEN n.sources ELSE r.sources END AS sources
-RETURN date, change, type, fact, id, status, sources
+RETURN date, change, type, fact, id, status, sources, datePrecision
 ORDER BY date, change, fact, id
 // dialect: neo4j
 UNWIND [0, 1, 2] AS i
@@ -79,6 +83,8 @@ WHERE n.status IN $status
   AND ($to IS NULL OR CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END <= $to)
 WITH collect({date: CASE i WHEN 0 THEN n.date WHEN 1 THEN n.validFrom ELSE n.validTo END,
               change: CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END,
+              datePrecision: CASE i WHEN 0 THEN n.datePrecision WHEN 1 THEN n.validFromPrecision
+                             ELSE n.validToPrecision END,
               type: labels(n)[0], fact: n.name, id: n.id, status: n.status, sources: n.sources}) AS nodeRows
 UNWIND [0, 1, 2] AS i
 OPTIONAL MATCH (a)-[r]->(b)
@@ -87,10 +93,12 @@ WHERE r.status IN $status
   AND ($to IS NULL OR CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END <= $to)
 WITH nodeRows, collect({date: CASE i WHEN 0 THEN r.date WHEN 1 THEN r.validFrom ELSE r.validTo END,
                         change: CASE i WHEN 0 THEN 'happened' WHEN 1 THEN 'began' ELSE 'ended' END,
+                        datePrecision: CASE i WHEN 0 THEN r.datePrecision WHEN 1 THEN r.validFromPrecision
+                                       ELSE r.validToPrecision END,
                         type: type(r), fact: a.name + ' -> ' + b.name, id: r.id, status: r.status,
                         sources: r.sources}) AS relRows
 UNWIND nodeRows + relRows AS row
 WITH row WHERE row.date IS NOT NULL
 RETURN row.date AS date, row.change AS change, row.type AS type, row.fact AS fact, row.id AS id,
-       row.status AS status, row.sources AS sources
+       row.status AS status, row.sources AS sources, row.datePrecision AS datePrecision
 ORDER BY date, change, fact, id

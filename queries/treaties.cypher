@@ -32,5 +32,7 @@ WITH t, parties, coalesce(collect(DISTINCT older.name), []) AS replaces
 OPTIONAL MATCH (newer:Treaty)-[:REPLACES]->(t)
 RETURN t.name AS treaty, t.date AS signed, t.validFrom AS inForce, t.validTo AS ended,
        t.mutualAssistance AS mutualAssistance, t.provisions AS provisions, parties, replaces,
-       coalesce(collect(DISTINCT newer.name), []) AS replacedBy, t.status AS status, t.sources AS sources
+       coalesce(collect(DISTINCT newer.name), []) AS replacedBy, t.status AS status, t.sources AS sources,
+       t.datePrecision AS signedPrecision, t.validFromPrecision AS inForcePrecision,
+       t.validToPrecision AS endedPrecision
 ORDER BY signed, treaty

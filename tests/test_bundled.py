@@ -174,3 +174,93 @@ def test_resolutions_bear_on_the_cooperation_they_forbid_or_exempt(bundled_dump)
     assert ("project:dprk-labour-in-russia", "sanction:unsc-res-2397", "prohibits") in subject_to
     assert ("project:dprk-munitions-to-russia", "sanction:unsc-res-1718", "prohibits") in subject_to
     assert ("event:2024-02-18-aurus-gift", "sanction:unsc-res-1718", "prohibits") in subject_to
+
+
+# -- dates say what is known ---------------------------------------------------------------
+
+def _partial_facts() -> list[tuple[str, str, str, str, str]]:
+    """(record id, node to show, property, known text, the day it is stored as) for every partial
+    date of the bundled dataset."""
+    from relgraph.dates import known
+    from relgraph.loaders import read_dataset
+
+    ds = read_dataset()
+    out = []
+    for rec, node in [*((n, n.id) for n in ds.nodes), *((r, r.source) for r in ds.relationships)]:
+        for k, v in rec.props.items():
+            precision = rec.props.get(f"{k}Precision")
+            if isinstance(v, date) and precision in ("year", "month"):
+                out.append((rec.id, node, k, known(v, precision), v.isoformat()))
+    return out
+
+
+def test_partial_dates_stay_partial_in_show(cli, bundled_store: str) -> None:
+    facts = _partial_facts()
+    assert len(facts) >= 40  # 2008, 1961-09, 1996-09, published 2025-06, ...
+    by_node: dict[str, list[tuple[str, str, str, str]]] = {}
+    for rec, node, k, text, day in facts:
+        by_node.setdefault(node, []).append((rec, k, text, day))
+    for node, items in by_node.items():
+        r = cli("show", node, "--format", "json", "--store", bundled_store)
+        assert r.exit_code == 0, r.stderr
+        data = json.loads(r.stdout)
+        records = {data["node"]["id"]: data["node"], **{x["id"]: x for x in data["relationships"]},
+                   **data["documents"]}
+        for rec, k, text, _day in items:
+            if rec in records:
+                assert records[rec][k] == text, (node, rec, k)
+        shown = cli("show", node, "--store", bundled_store).stdout
+        for rec, k, text, _day in items:
+            if rec == node or (rec in records and k != "published"):
+                assert text in shown, (node, rec, k)
+        for doc in data["documents"].values():
+            if doc.get("publishedPrecision") in ("year", "month"):
+                assert len(doc["published"]) == (4 if doc["publishedPrecision"] == "year" else 7)
+
+
+def test_partial_dates_stay_partial_in_queries(cli, bundled_store: str) -> None:
+    rows = json.loads(cli("query", "run", "treaties", "--format", "json", "--store", bundled_store).stdout)
+    t = next(r for r in rows if r["treaty"].startswith("Treaty of Friendship, Co-operation and Mutual "
+                                                       "Assistance between the USSR"))
+    assert (t["signed"], t["inForce"], t["ended"]) == ("1961-07-06", "1961-09", "1996-09")
+    assert not any(c.endswith("Precision") for c in t)  # they only served to cut the dates
+    table = cli("query", "run", "treaties", "--store", bundled_store).stdout
+    assert "1996-09 " in table and "1996-09-30" not in table and "1961-09-01" not in table
+    changes = json.loads(cli("query", "run", "changes", "-p", "from=1900", "--format", "json",
+                             "--store", bundled_store).stdout)
+    partial = {(rec, day) for rec, _n, _k, _t, day in _partial_facts()}
+    for row in changes:
+        assert (row["id"], row["date"]) not in partial, row  # never the stored day of a partial date
+    assert {len(row["date"]) for row in changes} == {4, 7, 10}
+    projects = json.loads(cli("query", "run", "projects", "--format", "json",
+                              "--store", bundled_store).stdout)
+    rajin = next(p for p in projects if p["project"].startswith("Rajin–Khasan railway"))
+    assert rajin["since"] == "2008"
+
+
+def test_partial_dates_stay_partial_in_exports_and_views(cli, bundled_store: str, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from relgraph.views import view
+
+    facts = [f for f in _partial_facts() if f[0] == f[1]]  # node properties
+    assert cli("export", "--format", "graphml", "-o", str(tmp_path / "g.graphml"), "--types", "all",
+               "--store", bundled_store).exit_code == 0
+    G = nx.read_graphml(tmp_path / "g.graphml")
+    for rec, _node, k, text, _day in facts:
+        assert G.nodes[rec][k] == text, (rec, k)
+    assert cli("export", "--format", "json", "-o", str(tmp_path / "g.json"), "--types", "all",
+               "--store", bundled_store).exit_code == 0
+    nodes = {n["id"]: n for n in json.loads((tmp_path / "g.json").read_text("utf-8"))["nodes"]}
+    for rec, _node, k, text, _day in facts:
+        assert nodes[rec][k] == text, (rec, k)
+    view(tmp_path / "v.html", store=bundled_store)
+    page = (tmp_path / "v.html").read_text("utf-8")
+    data = json.loads(page.split('id="relgraph-data">', 1)[1].split("</script>", 1)[0])
+    shown = {n["id"]: n["props"] for n in data["nodes"]}
+    checked = 0
+    for rec, _node, k, text, _day in facts:
+        if rec in shown:
+            assert shown[rec][k] == text and f"{k}Precision" not in shown[rec], (rec, k)
+            checked += 1
+    assert checked >= 5

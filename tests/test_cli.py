@@ -257,7 +257,7 @@ def test_schema_text(cli) -> None:
 RAJIN = """\
 Rajin–Khasan railway  (Project, project:rajin-khasan-railway)
   also: Rajin-Khasan; Najin-Khasan railway
-  status: confirmed  valid: 2013-09-01 to now  [1]
+  status: confirmed  valid: 2013-09 to now  [1]
   domain: transport  sanctionClass: gray-zone
   The 54 km rail link from Khasan in Russia to the port of Rajin.
 

@@ -49,7 +49,8 @@ def test_gexf_has_a_timeline(G, tmp_path: Path) -> None:
     H = nx.read_gexf(out)
     assert (H.number_of_nodes(), H.number_of_edges()) == (N_NODES, N_RELS)
     assert H.nodes[SUMMIT]["start"] == "2023-09-13" and "end" not in H.nodes[SUMMIT]
-    assert "start" not in H.nodes[PUTIN]  # undated: always there
+    assert "start" not in H.nodes[PRK]  # undated: always there
+    assert H.nodes[PUTIN]["start"] == "1952-10-07" and "end" not in H.nodes[PUTIN]  # from birth on
     first = H.edges[PUTIN, PRES, HOLDS_1]
     assert (first["start"], first["end"], first["label"], first["relType"]) == (
         "2000-05-07", "2008-05-07", "HOLDS", "HOLDS")

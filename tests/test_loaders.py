@@ -365,7 +365,7 @@ def test_each_mistake_is_reported_and_the_rest_still_checked(tmp_path: Path,
         "a.yaml:10: id = 'state:RUS': duplicate id (already loaded from b.yaml) "
         "(fix: give this node its own id; to move the node into this file, remove it from the other file "
         "and load both files together)",
-        "a.yaml:11: colour = 'red': unknown property for State (fix: allowed: aliases, date, datePrecision, "
+        "a.yaml:11: colour = 'red': unknown property for State (fix: allowed: aliases, date, "
         "description, iso2, iso3, name, note, sources, status, validFrom, validTo)",
         "a.yaml:15: 'BORDERS:state:MNG->state:CHN': duplicate relationship (same as a.yaml:14) "
         "(fix: remove one, or give each an explicit `id:`)",
@@ -534,7 +534,7 @@ def test_yaml_duplicate_keys_are_located(tmp_path: Path, monkeypatch: pytest.Mon
         # Keys that merging (`<<`) brings in may repeat, and the mapping's own keys override them.
         "a.yaml:29: 1: duplicate key (first at line 28) (fix: keep one of the two)",
         # The file is read on with the last value of each key, so its other problems show too.
-        "a.yaml:29: 1 = 'one again': unknown property for State (fix: allowed: aliases, date, datePrecision, "
+        "a.yaml:29: 1 = 'one again': unknown property for State (fix: allowed: aliases, date, "
         "description, iso2, iso3, name, note, sources, status, validFrom, validTo)",
     ]
     write(tmp_path, "b.yaml", """\
@@ -717,3 +717,43 @@ def test_citation_round_trip() -> None:
     assert (c.doc, c.locator) == ("doc:x", "p. 3 | second bar")
     assert str(Citation.parse(str(c))) == str(c)
     assert str(Citation("doc:x")) == "doc:x"
+
+
+def test_partial_dates_keep_their_precision(tmp_path: Path) -> None:
+    data = tmp_path / "a.yaml"
+    data.write_text("""\
+defaults: {status: confirmed}
+nodes:
+  - {id: doc:a, type: Document, name: A, published: 2025-06, sources: ["doc:a | self"]}
+  - {id: person:k, type: Person, name: K, born: 1984, died: 2030-02, sources: ["doc:a | p1"]}
+  - {id: state:PRK, type: State, name: DPRK, iso3: PRK, sources: ["doc:a | p2"]}
+relationships:
+  - {type: CITIZEN_OF, from: person:k, to: state:PRK, validFrom: 2008, validTo: 1996-09,
+     sources: ["doc:a | p3"]}
+""", "utf-8")
+    with pytest.raises(InputError):  # validTo before validFrom
+        read_dataset([data])
+    data.write_text(data.read_text("utf-8").replace("validTo: 1996-09", "validTo: 2012-02"), "utf-8")
+    ds = read_dataset([data])
+    nodes = {n.id: n.props for n in ds.nodes}
+    assert (nodes["doc:a"]["published"], nodes["doc:a"]["publishedPrecision"]) == (date(2025, 6, 1), "month")
+    k = nodes["person:k"]
+    assert (k["born"], k["bornPrecision"], k["died"], k["diedPrecision"]) == (
+        date(1984, 1, 1), "year", date(2030, 2, 28), "month")  # an end is its period's last day
+    r = ds.relationships[0].props
+    assert (r["validFrom"], r["validFromPrecision"], r["validTo"], r["validToPrecision"]) == (
+        date(2008, 1, 1), "year", date(2012, 2, 29), "month")
+    assert "datePrecision" not in r  # no date, no precision; a full day has none either
+    assert "validFromPrecision" not in nodes["state:PRK"]
+
+
+def test_a_precision_given_in_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("""\
+defaults: {status: confirmed}
+nodes:
+  - {id: doc:a, type: Document, name: A, published: 2025-06-01, publishedPrecision: month,
+     sources: ["doc:a | x"]}
+""", "utf-8")
+    assert problems(monkeypatch, tmp_path, "a.yaml") == [
+        "a.yaml:3: publishedPrecision = 'month': is set by the loader from how much of `published` is "
+        "written (fix: remove it, and write published as YYYY, YYYY-MM or YYYY-MM-DD)"]

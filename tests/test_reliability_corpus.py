@@ -29,7 +29,7 @@ BAD_MORE = BAD.parent / "bad-more"
 
 SYNTAX_FIX = "correct the YAML syntax at this line or the one it names"
 UTF8_FIX = "save the file as UTF-8"
-DOC_PROPS = ("aliases, author, date, datePrecision, description, kind, name, note, published, publisher, "
+DOC_PROPS = ("aliases, author, date, description, kind, name, note, published, publisher, "
              "sources, status, url, validFrom, validTo")
 DATE_FIX = "write YYYY-MM-DD (or YYYY-MM, or YYYY when only the year is known)"
 SCHEMA = load_schema()
@@ -127,7 +127,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown-rel-property.yaml": [
         "unknown-rel-property.yaml:22: rol = 'guest': unknown property for PARTICIPATED_IN "
-        "(fix: did you mean 'role'? allowed: date, datePrecision, description, note, role, sources, "
+        "(fix: did you mean 'role'? allowed: date, description, note, role, sources, "
         "status, validFrom, validTo)",
     ],
     "unknown-top-level-key.yaml": [

@@ -46,6 +46,7 @@ def test_stored_properties_are_exactly_the_files_values(mini_template: str) -> N
         "domain": "transport",
         "sanctionClass": "gray-zone",
         "validFrom": date(2013, 9, 1),
+        "validFromPrecision": "month",  # the file says 2013-09
         "description": "The 54 km rail link from Khasan in Russia to the port of Rajin.",
         "status": "confirmed",
         "sources": ["doc:eai-2024-06-05 | para 6"],

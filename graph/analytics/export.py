@@ -2,10 +2,13 @@
 (D3 and other web tools) and CSV files for ``neo4j-admin database import``.
 
 GraphML and GEXF have no list or date types: lists are written as text joined
-with ``"; "`` and dates as ``YYYY-MM-DD``. Node-link JSON keeps lists, with dates
-as ISO strings. In GEXF the relationship type is the edge ``label`` (and the
-attribute ``relType``: GEXF reserves ``type`` for directed/undirected), node
-colours and sizes come from ``style.yaml``, and every node and edge carries
+with ``"; "`` and dates as ``YYYY-MM-DD``, or as much of it as is known
+(``2008``, ``1996-09``). Node-link JSON keeps lists, with dates as ISO strings
+cut the same way. The neo4j-admin CSV keeps Neo4j's date type (a partial date
+as its period's first or last day) and the ``…Precision`` properties beside it.
+In GEXF the relationship type is the edge ``label`` (and the attribute
+``relType``: GEXF reserves ``type`` for directed/undirected), node colours
+and sizes come from ``style.yaml``, and every node and edge carries
 ``start``/``end`` from its ``date``/``validFrom``/``validTo`` (see
 :func:`~relgraph.analytics.project.span`), so Gephi's timeline shows the
 network as ``--as-of`` would.
@@ -58,6 +61,7 @@ import networkx as nx
 
 from relgraph.analytics import EXPORT_FORMATS
 from relgraph.analytics.project import analysis_config, span
+from relgraph.dates import known_props
 from relgraph.errors import UsageError
 from relgraph.outputs import FOLDER_MARKER, atomic_file, atomic_folder, check_target
 from relgraph.schema import Schema, load_schema
@@ -103,14 +107,16 @@ def _json_default(value: Any) -> Any:
 
 
 def flat_graph(G: nx.Graph) -> nx.Graph:
-    """A copy of ``G`` with every attribute flattened (see :func:`_flat`), None dropped."""
+    """A copy of ``G`` with every attribute flattened (see :func:`_flat`), None dropped, and
+    partial dates as they are known (``2008``, ``1996-09``; their ``…Precision`` kept)."""
     H = G.__class__(**{k: _flat(v) for k, v in G.graph.items() if v is not None})
-    H.add_nodes_from((n, {k: _flat(v) for k, v in d.items() if v is not None}) for n, d in G.nodes(data=True))
+    H.add_nodes_from((n, {k: _flat(v) for k, v in known_props(d).items() if v is not None})
+                     for n, d in G.nodes(data=True))
     if G.is_multigraph():
-        H.add_edges_from((u, v, k, {a: _flat(x) for a, x in d.items() if x is not None})
+        H.add_edges_from((u, v, k, {a: _flat(x) for a, x in known_props(d).items() if x is not None})
                          for u, v, k, d in G.edges(keys=True, data=True))
     else:
-        H.add_edges_from((u, v, {a: _flat(x) for a, x in d.items() if x is not None})
+        H.add_edges_from((u, v, {a: _flat(x) for a, x in known_props(d).items() if x is not None})
                          for u, v, d in G.edges(data=True))
     return H
 
@@ -165,6 +171,8 @@ def to_gexf(G: nx.Graph, path: str | Path) -> None:
 def to_node_link(G: nx.Graph, path: str | Path) -> None:
     """Write ``G`` as node-link JSON (``nodes`` and ``links``, as D3 reads it)."""
     data = nx.node_link_data(G, edges="links")
+    data["nodes"] = [known_props(n) for n in data["nodes"]]  # partial dates as they are known
+    data["links"] = [known_props(e) for e in data["links"]]
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(data, fh, default=_json_default, ensure_ascii=False, indent=1, allow_nan=False)
 

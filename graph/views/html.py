@@ -29,6 +29,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
+from relgraph.dates import is_precision, known_props
 from relgraph.errors import RelgraphError
 
 VIS_VERSION = "9.1.2"  # the vis-network build shipped in pyvis 0.3.2's wheel
@@ -182,7 +183,8 @@ def view_data(G: Any, *, title: str = "relgraph", subtitle: str = "",
             "x": round(x, 1), "y": round(y, 1),
             "size": sizes[n] if sizes else st["size"],
             "start": start, "end": end, "sources": sources,
-            "props": {k: _plain(v) for k, v in d.items() if k not in HIDDEN_PROPS and v is not None},
+            "props": {k: _plain(v) for k, v in known_props(d).items()
+                      if k not in HIDDEN_PROPS and v is not None and not is_precision(k)},
             **({"score": _plain(scores.get(n))} if scores else {}),
         })
 
@@ -221,13 +223,15 @@ def view_data(G: Any, *, title: str = "relgraph", subtitle: str = "",
             "id": edge_id, "from": str(u), "to": str(v),
             "type": str(d.get("type", "")), "status": status, "curve": round(curve, 2),
             "start": start, "end": end, "sources": sources,
-            "props": {k2: _plain(v2) for k2, v2 in d.items() if k2 not in HIDDEN_PROPS and v2 is not None},
+            "props": {k2: _plain(v2) for k2, v2 in known_props(d).items()
+                      if k2 not in HIDDEN_PROPS and v2 is not None and not is_precision(k2)},
         })
 
     docs: dict[str, dict[str, Any]] = {}
     for doc_id in sorted(cited):
         doc = (documents or {}).get(doc_id)
         if doc:
+            doc = known_props(doc)
             docs[doc_id] = {p: _plain(doc[p]) for p in DOC_PROPS if doc.get(p) is not None}
 
     type_order = [*style["nodes"], *sorted(t for t in types_seen if t not in style["nodes"])]

@@ -1,0 +1,95 @@
+"""Dates as they are known: a partial date (``2008``, ``2023-09``) stays partial in every output.
+
+The store keeps a partial date as a day (the first of its period, the last for
+an end such as ``validTo``) so that comparisons and time filters work, and
+records how much of it is known in the property's ``…Precision`` companion
+(``validFrom`` → ``validFromPrecision``; see ``graph/schema.yaml``). Outputs
+show the known part only, through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+SUFFIX = "Precision"
+
+
+def known(value: Any, precision: str | None) -> Any:
+    """A partial date as the text of what is known; a full date (or anything else) unchanged.
+
+    >>> known(date(2008, 1, 1), "year"), known(date(1996, 9, 30), "month")
+    ('2008', '1996-09')
+    >>> known(date(2023, 9, 13), None), known(date(2023, 9, 13), "day")
+    (datetime.date(2023, 9, 13), datetime.date(2023, 9, 13))
+    >>> known("2023-09-01", "month"), known(None, "year"), known(7, "year")
+    ('2023-09', None, 7)
+    """
+    if precision not in ("year", "month"):
+        return value
+    if isinstance(value, date):
+        value = value.isoformat()
+    elif not (isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"):
+        return value
+    return value[:4] if precision == "year" else value[:7]
+
+
+def known_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` with each date whose ``…Precision`` property is year or month as its known text
+    (full dates stay dates; the precision properties stay, for whoever reads the data).
+
+    >>> known_props({"validFrom": date(2008, 1, 1), "validFromPrecision": "year",
+    ...              "validTo": date(2012, 5, 7), "name": "x"})
+    {'validFrom': '2008', 'validFromPrecision': 'year', 'validTo': datetime.date(2012, 5, 7), 'name': 'x'}
+    """
+    out = dict(props)
+    for key, value in props.items():
+        if isinstance(value, date):
+            out[key] = known(value, props.get(key + SUFFIX))
+    return out
+
+
+def known_rows(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Query rows with their dates cut to what is known (see :func:`known_row`), less the
+    ``<column>Precision`` columns that served only to cut ``<column>``.
+
+    >>> known_rows(["date", "datePrecision", "event"], [[date(2023, 9, 1), "month", "visit"]])
+    (['date', 'event'], [['2023-09', 'visit']])
+    """
+    fixed = [known_row(columns, row) for row in rows]
+    keep = [i for i, c in enumerate(columns) if not (is_precision(c) and c[: -len(SUFFIX)] in columns)]
+    if len(keep) == len(columns):
+        return list(columns), fixed
+    return [columns[i] for i in keep], [[row[i] for i in keep] for row in fixed]
+
+
+def known_row(columns: list[str], row: list[Any]) -> list[Any]:
+    """A query row with each date column cut to the precision its ``<column>Precision`` column
+    gives (a node or relationship returned whole is cut by its own properties).
+
+    >>> known_row(["signed", "signedPrecision", "n"],
+    ...           [date(1961, 7, 1), "month", {"born": date(1984, 1, 1), "bornPrecision": "year"}])
+    ['1961-07', 'month', {'born': '1984', 'bornPrecision': 'year'}]
+    """
+    index = {c: i for i, c in enumerate(columns)}
+    out = []
+    for c, value in zip(columns, row, strict=True):
+        if isinstance(value, date):
+            p = index.get(c + SUFFIX)
+            value = known(value, row[p] if p is not None else None)
+        elif isinstance(value, Mapping):
+            value = known_props(value)
+        elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+            value = [known_props(v) if isinstance(v, Mapping) else v for v in value]
+        out.append(value)
+    return out
+
+
+def is_precision(column: str) -> bool:
+    """Whether a column or property only says how much of a date is known.
+
+    >>> is_precision("validFromPrecision"), is_precision("precision")
+    (True, False)
+    """
+    return column.endswith(SUFFIX) and len(column) > len(SUFFIX)
