@@ -56,7 +56,8 @@ store_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
+    default="table", show_default=True,
     help="Output format.",
 )
 
@@ -163,8 +164,10 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
     ds = api.validate(list(paths) or None)
     if not quiet:
-        click.echo(f"OK: {len(ds.origins)} files, {len(ds.nodes)} nodes, "
-                   f"{len(ds.relationships)} relationships")
+        from relgraph.formats import plural
+
+        click.echo(f"OK: {plural(len(ds.origins), 'file')}, {plural(len(ds.nodes), 'node')}, "
+                   f"{plural(len(ds.relationships), 'relationship')}")
 
 
 @main.command()
@@ -184,6 +187,13 @@ def stats(store: str | None, fmt: str) -> None:
         click.echo(json.dumps({**counts, "coverage": {"factsUntil": facts, "sourcesUntil": sources}},
                               indent=2))
         return
+    if fmt == "csv":
+        from relgraph.formats import render
+
+        click.echo(render(["kind", "type", "count"],
+                          [[kind.removesuffix("s"), t, n] for kind in ("nodes", "relationships")
+                           for t, n in sorted(counts[kind].items()) if n], "csv"))
+        return
     for kind in ("nodes", "relationships"):
         rows = [[t, n] for t, n in sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0])) if n]
         rows.append(["total", sum(counts[kind].values())])
@@ -194,7 +204,8 @@ def stats(store: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"], case_sensitive=False),
+              default="text",
               show_default=True, help="Output format.")
 @handle_errors
 def schema(fmt: str) -> None:
@@ -256,14 +267,17 @@ def sync(source: str | None, target: str, quiet: bool) -> None:
     report = api.sync(source, target)
     if not quiet:
         r = report.result
-        click.echo(f"Copied {r.nodes_added + r.nodes_updated} nodes and {r.relationships_written} "
-                   f"relationships from {report.source} to {report.location} in {report.seconds:.1f} s")
+        from relgraph.formats import plural
+
+        click.echo(f"Copied {plural(r.nodes_added + r.nodes_updated, 'node')} and "
+                   f"{plural(r.relationships_written, 'relationship')} from {report.source} to "
+                   f"{report.location} in {report.seconds:.1f} s")
 
 
 @main.command()
 @click.argument("node")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
               show_default=True, help="Output format.")
 @handle_errors
 def show(node: str, store: str | None, fmt: str) -> None:

@@ -14,9 +14,11 @@ import click
 
 from relgraph.analytics import EXPORT_FORMATS, MEASURES
 from relgraph.cli import handle_errors, store_option
+from relgraph.formats import plural
 
 engine_option = click.option(
-    "--engine", type=click.Choice(["networkx", "gds"]), default="networkx", show_default=True,
+    "--engine", type=click.Choice(["networkx", "gds"], case_sensitive=False),
+    default="networkx", show_default=True,
     help="networkx: in this process; gds: inside Neo4j with Graph Data Science (a neo4j:// store "
          "with the GDS plugin; see README, 'Analyses inside Neo4j').",
 )
@@ -26,7 +28,8 @@ def _notice(message: str) -> None:
     click.echo(message, err=True)
 
 output_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
+    default="table", show_default=True,
     help="Output format.",
 )
 
@@ -112,7 +115,8 @@ def analyze() -> None:
 
 
 @analyze.command()
-@click.option("--measure", type=click.Choice(MEASURES), default="degree", show_default=True,
+@click.option("--measure", type=click.Choice(MEASURES, case_sensitive=False),
+              default="degree", show_default=True,
               help="degree: distinct neighbours; the others as in networkx.")
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
               help="Rows to show (0: all).")
@@ -135,8 +139,8 @@ def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int,
     r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed,
                        engine=engine, notice=_notice)
     sample = f", sampled {r.sampled} sources (seed {r.seed})" if r.sampled else ""
-    title = (f"{measure} centrality{' (weighted)' if weighted else ''}: {r.nodes} nodes, "
-             f"{r.ties} ties{sample}{_scope(filters)}")
+    title = (f"{measure} centrality{' (weighted)' if weighted else ''}: {plural(r.nodes, 'node')}, "
+             f"{plural(r.ties, 'tie')}{sample}{_scope(filters)}")
     _echo_table(title, r.columns, r.rows(), fmt)
 
 
@@ -279,8 +283,8 @@ def ego(node: str, depth: int, engine: str, fmt: str, store: str | None, **kw: A
 
     filters = _filters(kw)
     r = api.ego(node, store, filters, depth=depth, engine=engine)
-    title = (f"Ego network of {r.center_name} (depth {r.depth}): {len(r.members)} nodes, "
-             f"{r.relationships} relationships among them and the centre{_scope(filters)}")
+    title = (f"Ego network of {r.center_name} (depth {r.depth}): {plural(len(r.members), 'node')}, "
+             f"{plural(r.relationships, 'relationship')} among them and the centre{_scope(filters)}")
     _echo_table(title, r.columns, r.rows(), fmt)
 
 
@@ -288,7 +292,8 @@ def ego(node: str, depth: int, engine: str, fmt: str, store: str | None, **kw: A
 @click.option("--as-of", "dates", multiple=True, required=True, metavar="DATE",
               help="A snapshot date; give exactly two.")
 @click.option("--node", metavar="NAME", help="Also compare this node's position.")
-@click.option("--measure", type=click.Choice(MEASURES), default="degree", show_default=True,
+@click.option("--measure", type=click.Choice(MEASURES, case_sensitive=False),
+              default="degree", show_default=True,
               help="Measure for the node's rank and the top lists.")
 @click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
               help="Top nodes by --measure to list for each date.")
@@ -315,7 +320,7 @@ def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, li
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False), required=True,
               help="graphml, gexf (Gephi, with a timeline), json (node-link, for D3), "
                    "csv (neo4j-admin import files).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(), metavar="PATH",
@@ -332,7 +337,8 @@ def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw:
     r = api.export(fmt, output, store, filters, delimiter=array_delimiter)
     from relgraph.formats import clean_line
 
-    click.echo(clean_line(f"Wrote {r.nodes} nodes and {r.relationships} relationships as {fmt} to "
+    click.echo(clean_line(f"Wrote {plural(r.nodes, 'node')} and {plural(r.relationships, 'relationship')} "
+                          f"as {fmt} to "
                           + (r.files[0] if fmt != "csv" else f"{output} ({len(r.files)} files)")))
     if r.command:
         click.echo(f"Load into an empty Neo4j database (stopped) with:\n  {clean_line(r.command)}")

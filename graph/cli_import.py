@@ -32,7 +32,8 @@ def import_group() -> None:
     """
 
 
-_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+_format = click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False),
+    default="text",
                        show_default=True, help="Output format.")
 _quiet = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 

@@ -41,7 +41,8 @@ def query() -> None:
 
 @query.command("list")
 @queries_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["table", "json"], case_sensitive=False),
+              default="table", show_default=True,
               help="Output format.")
 @handle_errors
 def list_cmd(queries_dirs: tuple[str, ...], fmt: str) -> None:
@@ -68,7 +69,7 @@ def _param_hint(p: Any) -> str:
 
 @query.command("show")
 @click.argument("name")
-@click.option("--dialect", type=click.Choice(["ladybug", "neo4j"]), default=None,
+@click.option("--dialect", type=click.Choice(["ladybug", "neo4j"], case_sensitive=False), default=None,
               help="Show the Cypher for this engine (default: the store's); neo4j for Neo4j Browser.")
 @store_option
 @queries_option
@@ -96,7 +97,8 @@ def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tu
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter (repeatable). Lists: comma-separated, or repeat -p. "
                    "Nodes: an id, name or alias.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
+              default="table",
               show_default=True, help="Output format.")
 @click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help="Print at most N rows.")
 @store_option
@@ -105,15 +107,17 @@ def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tu
 def run_cmd(name: str, params: tuple[str, ...], fmt: str, limit: int | None, store: str | None,
             queries_dirs: tuple[str, ...]) -> None:
     """Run a stored query and print its rows (table, JSON or CSV)."""
-    from relgraph.formats import render, terminal_width
+    from relgraph.formats import plural, render, terminal_width
     from relgraph.queries import run_query
 
     result = run_query(name, list(params), store=store, extra=_extra(queries_dirs), limit=limit)
     click.echo(render(result.columns, result.rows, fmt, terminal_width()))
     if fmt == "table":
         if result.truncated:
-            click.echo(f"({len(result.rows)} of {result.total} rows; raise --limit to see more)", err=True)
+            click.echo(f"({len(result.rows)} of {plural(result.total, 'row')}; raise --limit to see more)",
+                       err=True)
         else:
-            click.echo(f"({result.total} row{'s' if result.total != 1 else ''})", err=True)
+            click.echo(f"({plural(result.total, 'row')})", err=True)
     elif result.truncated:
-        click.echo(f"relgraph: printed {len(result.rows)} of {result.total} rows (--limit)", err=True)
+        click.echo(f"relgraph: printed {len(result.rows)} of {plural(result.total, 'row')} (--limit)",
+                   err=True)

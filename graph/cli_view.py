@@ -37,7 +37,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="A parameter of --query; repeat for several.")
 @click.option("--queries", "queries_dirs", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
               help="A folder of your own .cypher queries, for --query [env: RELGRAPH_QUERIES].")
-@click.option("--size-by", type=click.Choice([*MEASURES, "type"]), default="degree", show_default=True,
+@click.option("--size-by", type=click.Choice([*MEASURES, "type"], case_sensitive=False),
+              default="degree", show_default=True,
               help="Node size: a centrality measure, or 'type' for each type's own size.")
 @click.option("--top", type=int, metavar="N",
               help="Only the N most central nodes (by --size-by, or degree) and the ties among them.")
@@ -79,9 +80,10 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
         size_by=None if size_by == "type" else size_by, title=title, seed=seed, top=top,
         max_nodes=max_nodes,
     )
-    from relgraph.formats import clean_line
+    from relgraph.formats import clean_line, plural
 
-    click.echo(clean_line(f"Wrote {report.path} ({report.nodes} nodes, {report.relationships} relationships, "
+    click.echo(clean_line(f"Wrote {report.path} ({plural(report.nodes, 'node')}, "
+                          f"{plural(report.relationships, 'relationship')}, "
                           f"{report.bytes / 1e6:.1f} MB) in {report.seconds:.1f} s"))
     if open_:
         import webbrowser

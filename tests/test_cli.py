@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -508,3 +511,44 @@ def test_store_before_the_command(cli, mini_template: str, tmp_path: Path) -> No
     r = cli("--store", mini_template, "show", "Putin")
     assert r.exit_code == 0 and r.stdout.startswith("Vladimir Putin")
     assert "--store PATH|URI" in cli("--help").stdout
+
+
+def _in_a_terminal(args: list[str], columns: int) -> str:
+    """What `relgraph ARGS` prints to a real terminal (a pseudo-terminal) `columns` wide."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    relgraph = Path(sys.executable).with_name("relgraph")
+    proc = subprocess.Popen([str(relgraph), *args], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_tables_fit_the_terminal(mini_template: str) -> None:
+    from relgraph.formats import _width
+
+    args = ["query", "run", "changes", "-p", "from=1990", "--store", mini_template]
+    for columns in (80, 120):
+        shown = _in_a_terminal(args, columns)
+        lines = shown.splitlines()
+        assert len(lines) >= 3 and all(_width(line) <= columns for line in lines), shown
+        assert "2000-05-07" in shown and "…" in shown  # dates whole, long cells cut
+    piped = subprocess.run([str(Path(sys.executable).with_name("relgraph")), *args], capture_output=True,
+                           text=True, timeout=60)
+    assert max(len(line) for line in piped.stdout.splitlines()) > 120  # a pipe gets every character
+    assert "…" not in piped.stdout

@@ -201,7 +201,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
     subtitle = " · ".join([
         what[0].upper() + what[1:],
-        f"{n_nodes} nodes, {n_rels} relationships",
+        f"{n_nodes} node{'s' if n_nodes != 1 else ''}, {n_rels} relationship{'s' if n_rels != 1 else ''}",
         *([f"filters: {scope}"] if scope != "no filters" else []),
         f"generated {date.today().isoformat()} by relgraph",
     ])
