@@ -17,6 +17,7 @@ import difflib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -189,9 +190,17 @@ def convert_params(q: Query, given: Mapping[str, Any] | Iterable[str], store: An
                 out[p.name] = convert(p, p.default_text, store=store)
             else:
                 out[p.name] = missing_value(p)
+        _check_span(out)
     except UsageError as e:
         raise UsageError(f"{e}\n{q.usage()}") from None
     return out
+
+
+def _check_span(values: Mapping[str, Any]) -> None:
+    """Refuse a ``from`` after a ``to``, as ``analyze --from/--to`` does (not an empty answer)."""
+    start, end = values.get("from"), values.get("to")
+    if isinstance(start, date) and isinstance(end, date) and start > end:
+        raise UsageError(f"-p from={start} is after -p to={end}")
 
 
 def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None, *, store: str | None = None,

@@ -73,7 +73,7 @@ ORDER BY date, met
 // its organizations (ministries, parties, agencies). Open-ended intervals
 // count as still held. Status and sources are those of the holding.
 // param: state node? -- only posts in this state or organization (default: all)
-// param: day date = today -- the day (YYYY-MM-DD, or today)
+// param: day enddate = today -- the day (YYYY-MM-DD or today; 2005 means its last day, as with --as-of)
 // mode: read
 MATCH (p:Person)-[h:HOLDS]->(pos:Position)-[:POST_IN]->(body)
 WHERE (h.validFrom IS NULL OR h.validFrom <= $day) AND (h.validTo IS NULL OR h.validTo >= $day)

@@ -12,7 +12,7 @@
 // if one is attacked.
 // param: a node? -- a party (state or organization; default: any)
 // param: b node? -- another party (default: any)
-// param: day date? -- only treaties in force, and parties bound, on this day (YYYY-MM-DD, or today)
+// param: day enddate? -- only treaties in force, and parties bound, on this day (YYYY-MM-DD or today; 1996 means 1996-12-31)
 // mode: read
 MATCH (t:Treaty)
 WHERE ($day IS NULL OR (coalesce(t.validFrom, t.date) <= $day AND (t.validTo IS NULL OR t.validTo >= $day)))

@@ -552,3 +552,25 @@ def test_tables_fit_the_terminal(mini_template: str) -> None:
                            text=True, timeout=60)
     assert max(len(line) for line in piped.stdout.splitlines()) > 120  # a pipe gets every character
     assert "…" not in piped.stdout
+
+
+def test_one_date_grammar(cli, mini_template: str) -> None:
+    store = ["--store", mini_template]
+    today = cli("analyze", "centrality", "--as-of", "today", *store)
+    assert today.exit_code == 0 and "[--as-of " in today.stdout
+    assert cli("analyze", "centrality", "--as-of", "TODAY", *store).exit_code == 0
+    # A start after an end: an error in analyze and in query run alike.
+    r = cli("analyze", "centrality", "--from", "2020", "--to", "2010", *store)
+    assert r.exit_code == 2 and "is after --to" in r.stderr
+    r = cli("query", "run", "changes", "-p", "from=2020", "-p", "to=2010", *store)
+    assert r.exit_code == 2 and r.stderr.startswith("error: -p from=2020-01-01 is after -p to=2010-12-31")
+    # A point in time given as a year is its last day, in -p day= as in --as-of: Putin's first
+    # term ended on 2008-05-07, so on "2008" (31 December) he held no post, as --as-of 2008 says.
+    r = cli("query", "run", "officials", "-p", "day=2008", "-p", "state=Russia", "--format", "json", *store)
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
+    r = cli("analyze", "ego", "Putin", "--as-of", "2008", "--types", "Person,Position", *store)
+    assert r.exit_code == 0 and "President" not in r.stdout
+    for day, held in (("2008-05", []), ("2008-05-07", ["Vladimir Putin"])):
+        r = cli("query", "run", "officials", "-p", f"day={day}", "-p", "state=Russia", "--format", "json",
+                *store)
+        assert [row["person"] for row in json.loads(r.stdout)] == held, day

@@ -199,8 +199,9 @@ def test_cli_list_json(cli: Callable[..., Any]) -> None:
     r = cli("query", "list", "--format", "json")
     data = json.loads(r.stdout)
     officials = next(q for q in data if q["name"] == "officials")
-    assert officials["params"][1] == {"name": "day", "type": "date", "required": False, "default": "today",
-                                      "help": "the day (YYYY-MM-DD, or today)"}
+    assert officials["params"][1] == {
+        "name": "day", "type": "enddate", "required": False, "default": "today",
+        "help": "the day (YYYY-MM-DD or today; 2005 means its last day, as with --as-of)"}
     assert officials["file"].endswith("diplomacy.cypher") and officials["mode"] == "read"
 
 

@@ -185,21 +185,27 @@ def in_window(props: Props, lo: date | None, hi: date | None) -> bool:
 # -- filters ----------------------------------------------------------------
 
 def parse_day(text: str | date, *, end: bool = False) -> date:
-    """A date from ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a partial date is its
-    first day, or its last day when ``end`` is true.
+    """A date from ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``today``: relgraph's one date
+    grammar, the same as a stored query's ``date`` and ``enddate`` parameters. A partial date
+    stands for its whole period: its first day, or its last day when ``end`` is true (an end
+    such as ``--to``, or a point in time such as ``--as-of``).
 
-    >>> parse_day("2024-06-30"), parse_day("2024", end=True)
-    (datetime.date(2024, 6, 30), datetime.date(2024, 12, 31))
+    >>> parse_day("2024-06-30"), parse_day("2024", end=True), parse_day("2024-02")
+    (datetime.date(2024, 6, 30), datetime.date(2024, 12, 31), datetime.date(2024, 2, 1))
+    >>> parse_day("Today") == date.today()
+    True
     """
     if isinstance(text, date):
         return text
+    if isinstance(text, str) and text.strip().lower() == "today":
+        return date.today()
     from relgraph.loaders.validate import parse_date
 
     try:
         return parse_date(text, end=end)[0]
     except Exception as e:  # the loader's own error type carries message and fix
         msg = getattr(e, "message", str(e))
-        raise UsageError(f"{text!r}: {msg}; write YYYY-MM-DD") from None
+        raise UsageError(f"{text!r}: {msg}; write YYYY-MM-DD, YYYY-MM, YYYY or today") from None
 
 
 def _split(value: str | Iterable[str] | None) -> tuple[str, ...]:
