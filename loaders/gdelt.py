@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from relgraph.errors import InputError, Problem, UsageError
 from relgraph.loaders.cameo import cameo_codes, quad_class
-from relgraph.loaders.countries import countries
+from relgraph.loaders.countries import FORMER, countries, state_on
 from relgraph.loaders.importing import RecordBuilder, slug
 
 # GDELT 1.0 event file columns (the daily files' 58; back-files lack SOURCEURL).
@@ -80,6 +80,7 @@ class Event:
     mentions: int | None
     tone: float | None
     url: str
+    coded: tuple[str, str] = ("", "")  # the actor codes as GDELT gives them, where a state has gone
 
 
 @dataclass
@@ -209,9 +210,10 @@ def read_gdelt(path: str | Path, *, aggregate: bool = False,
 
 def _check_states(states: Iterable[str] | None) -> set[str]:
     wanted = {s.strip().upper() for s in states or () if s.strip()}
-    unknown = sorted(s for s in wanted if s not in countries())
+    unknown = sorted(s for s in wanted if s not in countries() and s not in FORMER)
     if unknown:
-        raise UsageError(f"not ISO 3166-1 alpha-3 country codes: {', '.join(unknown)} (e.g. RUS, PRK, CHN)")
+        raise UsageError(f"not ISO 3166-1 alpha-3 country codes: {', '.join(unknown)} (e.g. RUS, PRK, CHN; "
+                         f"former states: {', '.join(FORMER)})")
     return wanted
 
 
@@ -234,7 +236,7 @@ def _detect(line: str, name: str) -> str:
 
 def _keep(data: GdeltData, a: str, b: str, wanted: set[str]) -> bool:
     table = countries()
-    if a not in table or b not in table:
+    if (a not in table and a not in FORMER) or (b not in table and b not in FORMER):
         data.non_state += 1
         return False
     if a == b:
@@ -293,7 +295,11 @@ def _read_events(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[s
                                     "remove the header line" if header
                                     else "give the file as GDELT publishes it"))
             continue
-        a, b = cells[COL["Actor1CountryCode"]].strip(), cells[COL["Actor2CountryCode"]].strip()
+        coded = cells[COL["Actor1CountryCode"]].strip(), cells[COL["Actor2CountryCode"]].strip()
+        day = _sqldate(cells[COL["SQLDATE"]])
+        # GDELT codes actors by today's states: map them to the states of the event's day
+        # (a 1982 RUS is the USSR, and RUS with UKR in 1985 is within one state).
+        a, b = (state_on(coded[0], day), state_on(coded[1], day)) if day else coded
         if not _keep(data, a, b, wanted):
             continue
         try:
@@ -302,6 +308,8 @@ def _read_events(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[s
             problems.append(Problem(name, n, e.column, e.value, e.message,
                                     "give the file as GDELT publishes it"))
             continue
+        if (a, b) != coded:
+            event.coded = coded
         if event.event_id in seen:
             problems.append(Problem(name, n, "GLOBALEVENTID", event.event_id, "event id seen before",
                                     "give each event once"))
@@ -313,6 +321,15 @@ def _read_events(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[s
             data.dyads.setdefault(key, DyadYear(a, b, event.day.year, n)).add(1, event.goldstein, event.quad)
         else:
             data.events.append(event)
+
+
+def _sqldate(text: str) -> date | None:
+    """A GDELT SQLDATE (YYYYMMDD), or None when it is none (:func:`_event` reports it)."""
+    text = text.strip()
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
+    except ValueError:
+        return None
 
 
 def _event(cells: list[str], n: int, a: str, b: str, codes: dict[str, Any]) -> Event:
@@ -361,6 +378,8 @@ def _read_dyads(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[st
             continue
         row = dict(zip(DYAD_COLUMNS, (c.strip() for c in cells), strict=True))
         a, b = row["actor1"][:3], row["actor2"][:3]
+        if re.fullmatch(r"\d{4}", row["year"]):  # the states as the year began (see _read_events)
+            a, b = state_on(a, date(int(row["year"]), 1, 1)), state_on(b, date(int(row["year"]), 1, 1))
         if not _keep(data, a, b, wanted):
             continue
         bad = _dyad_problem(row, codes)
@@ -394,6 +413,17 @@ def _dyad_problem(row: dict[str, str], codes: dict[str, Any]) -> tuple[str, str]
 
 
 # -- records ---------------------------------------------------------------------
+def _name(states: dict[str, Any], code: str) -> str:
+    return states[code].name if code in states else FORMER[code].name
+
+
+def _succession_note(e: Event) -> str:
+    """Where an actor's code names a state that did not exist on the event's day, say so."""
+    moved = [(c, t) for c, t in zip(e.coded, (e.source, e.target), strict=True) if c and c != t]
+    return "; ".join(f"GDELT codes the actor {c} (today's state); on {e.day.isoformat()} that territory "
+                     f"was {FORMER[t].name if t in FORMER else t} ({t})" for c, t in moved)
+
+
 def plan_gdelt_import(data: GdeltData, builder: RecordBuilder) -> None:
     """Add the file's Document, the State nodes it needs and its relationships to ``builder``."""
     doc = data.doc_id
@@ -415,7 +445,7 @@ def plan_gdelt_import(data: GdeltData, builder: RecordBuilder) -> None:
                 date=str(d.year), validFrom=str(d.year), validTo=str(d.year), year=d.year,
                 count=d.count, meanGoldstein=mean,
                 **{QUAD_PROPS[q]: n for q, n in d.quads.items() if q in QUAD_PROPS},
-                description=f"{d.count} events from {states[d.source].name} to {states[d.target].name} "
+                description=f"{d.count} events from {_name(states, d.source)} to {_name(states, d.target)} "
                             f"in {d.year}" + (f", mean Goldstein {mean:.2f}" if mean is not None else ""),
                 sources=[f"{doc} | {d.source}->{d.target} {d.year}"])
         return
@@ -428,4 +458,4 @@ def plan_gdelt_import(data: GdeltData, builder: RecordBuilder) -> None:
             numMentions=e.mentions, avgTone=e.tone, sourceUrl=e.url or None,
             sourceActor=e.source_name, targetActor=e.target_name,
             description=f"{e.source_name or e.source} to {e.target_name or e.target}: {e.name}",
-            sources=[f"{doc} | {locator}"])
+            note=_succession_note(e) or None, sources=[f"{doc} | {locator}"])

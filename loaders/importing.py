@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from relgraph.errors import InputError
 from relgraph.loaders.countries import DOC_ID as ISO_DOC
-from relgraph.loaders.countries import country
+from relgraph.loaders.countries import FORMER, country
 from relgraph.loaders.records import RawRecord
 from relgraph.loaders.validate import Validator
 from relgraph.model import Dataset
@@ -119,6 +119,16 @@ class RecordBuilder:
         """The id of the State node for ISO alpha-3 ``code``, creating it if the store lacks it."""
         state_id = f"state:{code}"
         if self.has_node(state_id):
+            return state_id
+        former = FORMER.get(code)
+        if former is not None:  # a state that no longer exists (ISO 3166-3)
+            self.ensure_iso_document()
+            self.add_node("State", state_id, name=former.name, aliases=list(former.names), iso3=former.alpha3,
+                          iso2=former.alpha2, validFrom=former.valid_from, validTo=former.valid_to,
+                          status="confirmed",
+                          note=f"A former state; ISO 3166-3 lists it as {former.iso_3166_3}.",
+                          sources=[f"{ISO_DOC} | ISO 3166-3 {former.iso_3166_3}"])
+            self.created_states.append(state_id)
             return state_id
         c = country(code)
         if c is None:

@@ -54,10 +54,33 @@ def rows() -> list[list[str]]:
         return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+# The Soviet republics, all one state (the USSR, SUN) before 1991 (the sample's old events are of 1982).
+SOVIET = {"RUS", "UKR", "BLR", "MDA", "GEO", "ARM", "AZE", "KAZ", "UZB", "TKM", "KGZ", "TJK", "EST", "LVA",
+          "LTU"}
+
+
+def then(code: str, day: str) -> str:
+    """The state an actor code stood for on a day YYYYMMDD (as the fixtures need it: their old
+    events are of 1982, when Czechia and Slovakia were Czechoslovakia and Slovenia ... Yugoslavia)."""
+    assert day >= "20070101" or day < "19900101"  # no event in the years of the dissolutions
+    if day >= "20070101":
+        return code
+    return ("SUN" if code in SOVIET else "CSK" if code in ("CZE", "SVK")
+            else "YUG" if code in ("SVN", "HRV", "MKD", "BIH", "SRB", "MNE") else code)
+
+
 @pytest.fixture(scope="module")
 def between_states(rows, iso) -> list[list[str]]:
-    """Rows whose two actor country codes (columns 8 and 18) are different ISO countries."""
-    return [r for r in rows if r[7] in iso and r[17] in iso and r[7] != r[17]]
+    """Rows whose two actor country codes (columns 8 and 18) are different ISO countries on the
+    event's day (column 2), with the codes of those states."""
+    out = []
+    for r in rows:
+        if r[7] in iso and r[17] in iso and then(r[7], r[1]) != then(r[17], r[1]):
+            r = list(r)
+            r[7], r[17] = then(r[7], r[1]), then(r[17], r[1])
+            out.append(r)
+    assert any(r[7] == "SUN" for r in out) and any(r[17] == "SUN" for r in out)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +98,7 @@ def relationships(store: str, type_: str) -> dict[str, dict]:
 def test_the_fixture_is_what_the_tests_assume(rows, between_states) -> None:
     assert len(rows) == 710
     assert {len(r) for r in rows} == {57, 58}
-    assert len(between_states) == 125
+    assert len(between_states) == 124  # 125 by today's codes: BLR with RUS in 1982 was within the USSR
 
 
 def test_column_layout_is_the_published_one() -> None:
@@ -117,10 +140,13 @@ def test_state_nodes_are_created_with_iso_names(events_store, between_states, is
     with open_store(store, read_only=True) as st:
         states = {i: p for i, t, p in st.iter_nodes() if t == "State"}
     assert set(states) == {f"state:{c}" for c in codes}
-    for c in codes:
+    for c in codes - {"SUN"}:
         expected = iso[c].get("common_name") or iso[c]["name"]
         assert states[f"state:{c}"]["name"] == expected
         assert states[f"state:{c}"]["iso3"] == c and states[f"state:{c}"]["iso2"] == iso[c]["alpha_2"]
+    sun = states["state:SUN"]  # a former state, not in ISO 3166-1: named and dated from ISO 3166-3
+    assert (sun["name"], sun["iso2"], sun["validFrom"], sun["validTo"]) == (
+        "Union of Soviet Socialist Republics", "SU", date(1922, 12, 30), date(1991, 12, 26))
 
 
 def test_importing_again_changes_nothing_and_keeps_curated_states(mini_store: str, between_states) -> None:
@@ -211,13 +237,48 @@ def test_events_aggregate_to_dyad_years(tmp_store: str, between_states) -> None:
 def test_dyad_year_counts_file(tmp_store: str, iso) -> None:
     with DYADS.open(newline="", encoding="utf-8") as f:
         data = list(csv.reader(f, delimiter="\t"))
-    kept = [r for r in data if r[1][:3] in iso and r[2][:3] in iso and r[1][:3] != r[2][:3]]
-    expected = _expected_dyads((r[1][:3], r[2][:3], int(r[0]), int(r[7]), float(r[6]), quad_class(r[5]))
-                               for r in kept)
+    assert {r[0] for r in data} == {"1982"}
+
+    def t(code: str) -> str:
+        return then(code, "19820101")
+
+    kept = [r for r in data if r[1][:3] in iso and r[2][:3] in iso and t(r[1][:3]) != t(r[2][:3])]
+    assert any(r[1][:3] == "RUS" for r in kept) and any(r[2][:3] == "RUS" for r in kept)
+    expected = _expected_dyads((t(r[1][:3]), t(r[2][:3]), int(r[0]), int(r[7]), float(r[6]),
+                                quad_class(r[5])) for r in kept)
     report = import_gdelt(DYADS, store=tmp_store)
     assert (report.kind, report.aggregate, report.rows) == ("dyad-years", True, len(data))
     assert report.kept == sum(int(r[7]) for r in kept)
     _check_dyads(tmp_store, "doc:gdelt-dyad-events-by-year", expected)
+    # 1982 events of RUS are the USSR's: no Russian Federation in the graph, a Soviet Union dated.
+    with open_store(tmp_store, read_only=True) as st:
+        assert st.node("state:RUS") is None
+        sun = st.node("state:SUN")
+    assert (sun["name"], sun["validFrom"], sun["validTo"]) == (
+        "Union of Soviet Socialist Republics", date(1922, 12, 30), date(1991, 12, 26))
+    assert report.created_states.count("state:SUN") == 1
+
+
+def test_an_event_before_1991_12_26_coded_rus_is_the_ussrs(tmp_path: Path, tmp_store: str, rows) -> None:
+    sample = next(r for r in rows if r[7] == "USA" and r[17] not in ("", "USA"))
+    lines = []
+    for i, (day, a, b) in enumerate([("19820501", "RUS", "PRK"), ("19911225", "PRK", "RUS"),
+                                     ("19911226", "RUS", "PRK"), ("19850101", "RUS", "UKR")]):
+        r = list(sample)
+        r[0], r[1], r[7], r[17] = str(900000001 + i), day, a, b
+        lines.append("\t".join(r))
+    data = tmp_path / "old.tsv"
+    data.write_text("\n".join(lines) + "\n", "utf-8")
+    report = import_gdelt(data, store=tmp_store)
+    assert (report.relationships, report.domestic) == (3, 1)  # RUS-UKR in 1985: within the USSR
+    got = relationships(tmp_store, "CAMEO_EVENT")
+    ends = {i.removeprefix("gdelt:"): (r["from"], r["to"]) for i, r in got.items()}
+    assert ends == {"900000001": ("state:SUN", "state:PRK"), "900000002": ("state:PRK", "state:SUN"),
+                    "900000003": ("state:RUS", "state:PRK")}
+    note = got["gdelt:900000001"]["note"]
+    assert note == ("GDELT codes the actor RUS (today's state); on 1982-05-01 that territory was "
+                    "Union of Soviet Socialist Republics (SUN)")
+    assert "note" not in got["gdelt:900000003"]
 
 
 # -- bad input loads nothing ---------------------------------------------------------------
@@ -305,8 +366,9 @@ def test_imports_share_state_nodes_and_keep_those_others_use(tmp_store: str, bet
 
     import_gdelt(EVENTS, store=tmp_store, states=["PRK"])  # the events import now needs far fewer
     with DYADS.open(newline="", encoding="utf-8") as f:
-        dyad_codes = {c[:3] for r in csv.reader(f, delimiter="\t")
-                      if r[1][:3] in iso and r[2][:3] in iso and r[1][:3] != r[2][:3] for c in r[1:3]}
+        dyad_codes = {then(c[:3], "19820101") for r in csv.reader(f, delimiter="\t")
+                      if r[1][:3] in iso and r[2][:3] in iso
+                      and then(r[1][:3], "19820101") != then(r[2][:3], "19820101") for c in r[1:3]}
     prk_codes = {c for r in between_states if "PRK" in (r[7], r[17]) for c in (r[7], r[17])}
     with open_store(tmp_store, read_only=True) as st:
         states = {i for i, t, _ in st.iter_nodes() if t == "State"}
