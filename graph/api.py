@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -324,7 +325,20 @@ def resolve(st: Store, name: str) -> str:
     """
     if ":" in name and st.node(name) is not None:  # an id: one lookup, not a scan of every name
         return name
-    return resolve_in(st.node_names(), name)
+    try:
+        return resolve_in(st.node_names(), name)
+    except NotFoundError:
+        # A UN sanctions reference (KPi.052) of an entry linked to a curated node, which the
+        # import does not rewrite: the designation carries it.
+        if UN_REFERENCE.fullmatch(name.strip()):
+            found = {a for _i, t, a, _b, p in st.iter_relationships()
+                     if t == "DESIGNATED_UNDER" and p.get("reference") == name.strip()}
+            if len(found) == 1:
+                return found.pop()
+        raise
+
+
+UN_REFERENCE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")
 
 
 def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:

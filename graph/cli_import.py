@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from relgraph.cli import handle_errors, store_option
+from relgraph.formats import plural
 
 PROGRESS_THRESHOLD = 5_000
 
@@ -136,9 +137,10 @@ def gdelt(file: str, aggregate: bool, states: tuple[str, ...], store: str | None
     what = "dyad-year aggregates" if r.aggregate else "events"
     click.echo(f"Imported {r.relationships} {what} between states from {file} into {r.location} "
                f"in {r.seconds:.1f} s")
-    unit = "events" if r.kind == "dyad-years" else "rows"
-    click.echo(f"  {r.rows} rows read; {r.kept} {unit} between two states; left out: {r.non_state} with a "
-               f"non-state actor, {r.domestic} within one state, {r.filtered} outside --state")
+    events = f" ({plural(r.kept, 'event')})" if r.kind == "dyad-years" else ""
+    click.echo(f"  {plural(r.rows, 'row')} read: {r.kept_rows} between two states{events}; left out: "
+               f"{r.non_state} with a non-state actor, {r.domestic} within one state, {r.filtered} outside "
+               "--state")
     if r.created_states:
         click.echo(f"  new State nodes ({len(r.created_states)}): {', '.join(r.created_states)}")
     click.echo(f"  source: {r.document}; origin: {r.origin}")

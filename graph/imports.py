@@ -62,6 +62,7 @@ class GdeltImportReport:
     result: WriteResult
     seconds: float
     states: list[str] = field(default_factory=list)
+    kept_rows: int = 0  # rows between two states: kept_rows + non_state + domestic + filtered == rows
 
 
 def _write(st: Any, dataset: Any, progress: ProgressFactory | None) -> WriteResult:
@@ -128,4 +129,4 @@ def import_gdelt(path: str | Path, *, aggregate: bool = False, states: Iterable[
     return GdeltImportReport(
         location, str(path), data.kind, data.aggregate, data.origin, data.doc_id, data.rows, data.kept,
         data.non_state, data.domestic, data.filtered, rels, builder.created_states, result,
-        time.perf_counter() - started, wanted)
+        time.perf_counter() - started, wanted, data.kept_rows)

@@ -112,6 +112,7 @@ class GdeltData:
     aggregate: bool
     rows: int = 0
     kept: int = 0  # rows (event files) or events (dyad-year files) between two states
+    kept_rows: int = 0  # rows between two states: with the three counts below, every row read
     non_state: int = 0  # rows with an actor that is not a state
     domestic: int = 0  # rows within one state
     filtered: int = 0  # rows between states left out by `states`
@@ -316,6 +317,7 @@ def _read_events(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[s
             continue
         seen.add(event.event_id)
         data.kept += 1
+        data.kept_rows += 1
         if data.aggregate:
             key = (a, b, event.day.year)
             data.dyads.setdefault(key, DyadYear(a, b, event.day.year, n)).add(1, event.goldstein, event.quad)
@@ -389,6 +391,7 @@ def _read_dyads(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[st
         count, year = int(row["count"]), int(row["year"])
         goldstein = float(row["goldstein"]) if row["goldstein"] else codes[row["eventcode"]].goldstein
         data.kept += count
+        data.kept_rows += 1
         quad = quad_class(row["rootcode"]) or 0
         data.dyads.setdefault((a, b, year), DyadYear(a, b, year, n)).add(count, goldstein or 0.0, quad)
 

@@ -128,7 +128,7 @@ class RecordBuilder:
                           status="confirmed",
                           note=f"A former state; ISO 3166-3 lists it as {former.iso_3166_3}.",
                           sources=[f"{ISO_DOC} | ISO 3166-3 {former.iso_3166_3}"])
-            self.created_states.append(state_id)
+            self._created(state_id)
             return state_id
         c = country(code)
         if c is None:
@@ -136,8 +136,14 @@ class RecordBuilder:
         self.ensure_iso_document()
         self.add_node("State", state_id, name=c.name, aliases=[n for n in c.names if n != c.name],
                       iso3=c.alpha3, iso2=c.alpha2, status="confirmed", sources=[f"{ISO_DOC} | {code}"])
-        self.created_states.append(state_id)
+        self._created(state_id)
         return state_id
+
+    def _created(self, state_id: str) -> None:
+        """Report a State node as new only when the store does not hold it (an import of the same
+        file again writes its states again, but they are not new)."""
+        if state_id not in self.view.index:
+            self.created_states.append(state_id)
 
     def ensure_iso_document(self) -> None:
         self.add_node("Document", ISO_DOC, name="ISO 3166-1 country codes (Debian iso-codes)",

@@ -532,9 +532,10 @@ def plan_un_import(unlist: UNList, view: StoreView, builder: RecordBuilder, *,
         node_id = links.get(ref) or f"{prefix}:un-{slug(ref)}"
         new_ids[ref] = node_id
         if ref not in links:
-            props: dict[str, Any] = {"name": e.name, "aliases": e.aliases, "status": "confirmed",
-                                     "sources": cite, "description": e.description or None,
-                                     "addresses": e.addresses}
+            # The reference number is an alias too: `relgraph show KPi.052` finds the entry.
+            props: dict[str, Any] = {"name": e.name, "aliases": dedupe([*e.aliases, ref]),
+                                     "status": "confirmed", "sources": cite,
+                                     "description": e.description or None, "addresses": e.addresses}
             if e.node_type == "Person":
                 props.update(gender=e.gender, nationality=e.nationality, birthDates=e.birth_dates,
                              birthPlaces=e.birth_places, identityDocuments=e.documents,

@@ -349,7 +349,10 @@ def test_cli(cli, tmp_store: str, between_states) -> None:
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines()[0].startswith(
         f"Imported {len(between_states)} events between states from {EVENTS} into {tmp_store}")
-    assert f"710 rows read; {len(between_states)} rows between two states" in r.stdout
+    assert f"710 rows read: {len(between_states)} between two states; left out: " in r.stdout
+    new_states = next(line for line in r.stdout.splitlines() if line.startswith("  new State nodes"))
+    r = cli("import", "gdelt", str(EVENTS), "--store", tmp_store)  # again: its states are not new now
+    assert r.exit_code == 0 and "new State nodes" not in r.stdout and new_states
     r = cli("import", "gdelt", str(EVENTS), "--aggregate", "--format", "json", "--store", tmp_store)
     assert r.exit_code == 0 and json.loads(r.stdout)["kept"] == len(between_states)
     r = cli("import", "gdelt", str(GDELT / "events_column_names.csv"), "--store", tmp_store)
@@ -374,3 +377,12 @@ def test_imports_share_state_nodes_and_keep_those_others_use(tmp_store: str, bet
         states = {i for i, t, _ in st.iter_nodes() if t == "State"}
     assert states == {f"state:{c}" for c in dyad_codes | prk_codes}
     assert relationships(tmp_store, "CAMEO_DYAD_YEAR") == dyads_before
+
+
+@pytest.mark.parametrize("path", [EVENTS, DYADS], ids=["events", "dyad-years"])
+def test_the_summary_adds_up(tmp_store: str, path: Path) -> None:
+    r = import_gdelt(path, store=tmp_store)
+    assert r.rows == r.kept_rows + r.non_state + r.domestic + r.filtered
+    assert (r.kept == r.kept_rows) == (r.kind == "events")  # a dyad-year row counts many events
+    r = import_gdelt(path, store=tmp_store, states=["USA"])
+    assert r.rows == r.kept_rows + r.non_state + r.domestic + r.filtered and r.filtered > 0

@@ -93,7 +93,7 @@ def test_counts_references_and_aliases_equal_an_xpath_reading(imported, xml_root
     for ref, e in expected.items():
         d = got[ref]
         assert d["type"] == ("Person" if e.tag == "INDIVIDUAL" else "Organization"), ref
-        assert d["aliases"] == aliases_of(e), ref
+        assert d["aliases"] == aliases_of(e) | {ref}, ref  # the reference is an alias: `show KPi.033`
         parts = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
         name = " ".join(clean(e.findtext(t)) for t in parts if clean(e.findtext(t)))
         assert d["name"] == name == d["listedName"], ref
@@ -105,7 +105,7 @@ def test_counts_references_and_aliases_equal_an_xpath_reading(imported, xml_root
         assert d["relId"] == f"DESIGNATED_UNDER:un:{ref}"
         assert d["regime"] == "sanction:un-dprk-regime"
     total_aliases = sum(len(d["aliases"]) for d in got.values())
-    assert total_aliases == sum(len(aliases_of(e)) for e in expected.values())
+    assert total_aliases == sum(len(aliases_of(e) | {ref}) for ref, e in expected.items())
 
     with open_store(store, read_only=True) as st:
         counts = st.counts()
@@ -444,3 +444,20 @@ def test_ambiguity_is_a_warning_on_stderr(cli, curated_store) -> None:
     assert r.exit_code == 0
     assert "linked to existing nodes (3): KPe.001 -> org:komid, KPi.033 -> person:ri-won-ho" in r.stdout
     assert "warning: KPi.052 'RI SU YONG' may be person:ri-su-yong (Ri Su-yong)" in r.stderr
+
+
+def test_an_entry_is_found_by_its_reference(cli, imported) -> None:
+    store, _ = imported
+    r = cli("show", "KPi.033", "--store", store)
+    assert r.exit_code == 0 and r.stdout.splitlines()[0].endswith("(Person, person:un-kpi-033)")
+    assert cli("show", "kpi.033", "--store", store).exit_code == 0
+
+
+def test_a_curated_node_linked_to_an_entry_is_found_by_its_reference(cli, curated_store) -> None:
+    store, _ = curated_store
+    report = import_un_sanctions(LIST, store=store)
+    assert report.linked["KPi.033"] == "person:ri-won-ho"  # a curated node, which the import leaves as is
+    r = cli("show", "KPi.033", "--store", store)
+    assert r.exit_code == 0 and r.stdout.splitlines()[0].endswith(", person:ri-won-ho)"), r.stdout
+    r = cli("show", "KPi.999", "--store", store)
+    assert r.exit_code == 2 and "no node named 'KPi.999'" in r.stderr
