@@ -234,6 +234,8 @@ def brokers(camps: str | None, top: int, k: int | None, seed: int, engine: str, 
     representative brokers between its own camp and another
     liaison        brokers between two camps, neither its own
     A node's camp is the state it belongs to (citizenship, posts, organizations, location).
+    Roles count only pairs of neighbours in the two camps (--camps, default the two states
+    with most ties); the two states themselves are not listed.
     Brokerage roles have no GDS counterpart: --engine gds is refused.
     """
     from relgraph.analytics import api

@@ -396,8 +396,9 @@ def test_brokers_of_mini_graph(G) -> None:
     r = B.brokers(select(G))
     assert set(r.between) == {RUS, PRK}
     rows = {b.id: b for b in r.brokers}
-    # Every inner node of the path of 7 is an articulation point; the ends are not listed.
-    assert set(rows) == {SUMMIT, PUTIN, PRES, RUS, RAIL}
+    # Every inner node of the path of 7 is an articulation point; the ends are not listed, nor
+    # are the camps themselves (Russia, an inner node).
+    assert set(rows) == {SUMMIT, PUTIN, PRES, RAIL}
     assert all(b.articulation for b in rows.values())
     # The railway links Russia and the DPRK, neither of which it belongs to: a liaison, one bridge.
     assert (rows[RAIL].bridges, rows[RAIL].roles["liaison"]) == (1, 1)
@@ -405,6 +406,27 @@ def test_brokers_of_mini_graph(G) -> None:
     # The post sits between Putin and Russia, all in Russia's camp: a coordinator.
     assert rows[PRES].roles == {"coordinator": 1, "itinerant": 0, "representative": 0, "liaison": 0}
     assert rows[PRES].betweenness == pytest.approx(9 / 15)
+
+
+def test_roles_follow_the_camps_asked_for() -> None:
+    # x sits between a Russian and a Chinese official; y between a Russian and a North Korean one.
+    G = nx.MultiDiGraph()
+    for s in ("RUS", "CHN", "PRK"):
+        G.add_node(f"state:{s}", type="State", name=s)
+        G.add_node(f"position:{s}", type="Position", name=f"post {s}")
+        G.add_node(f"person:{s}", type="Person", name=f"official {s}")
+        G.add_edge(f"person:{s}", f"position:{s}", type="HOLDS")
+        G.add_edge(f"position:{s}", f"state:{s}", type="POST_IN")
+    for e, a, b in (("event:x", "RUS", "CHN"), ("event:y", "RUS", "PRK")):
+        G.add_node(e, type="Event", name=e)
+        G.add_edge(f"person:{a}", e, type="PARTICIPATED_IN")
+        G.add_edge(f"person:{b}", e, type="PARTICIPATED_IN")
+    for camps, broker, other in ((("state:RUS", "state:CHN"), "event:x", "event:y"),
+                                 (("state:RUS", "state:PRK"), "event:y", "event:x")):
+        rows = {b.id: b for b in B.brokers(G, camps).brokers}
+        assert (rows[broker].roles["liaison"], rows[broker].bridges) == (1, 1), camps
+        assert other not in rows or sum(rows[other].roles.values()) == 0, camps
+        assert not set(camps) & set(rows)  # the camps are not their own brokers
 
 
 def test_brokerage_roles() -> None:

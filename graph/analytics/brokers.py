@@ -9,16 +9,18 @@ nodes that reach no state, or more than one, are in no camp (a group of their
 own for the roles).
 
 On the undirected view, a node b brokers a pair of its neighbours a and c that
-are not tied to each other. With g() the camp:
+are not tied to each other and are both in the two camps asked for (for the
+bundled dataset by default Russia's and the DPRK's; ``--camps`` chooses
+others). With g() the camp, and b in either camp or in neither:
 
 - coordinator: g(a) = g(b) = g(c)
 - itinerant (consultant): g(a) = g(c) != g(b)
 - representative (or gatekeeper; the undirected view cannot tell them apart):
   g(b) equals exactly one of g(a), g(c)
-- liaison: all three differ
+- liaison: all three differ (b, in neither camp, links one camp to the other)
 
-``bridges`` counts the pairs with one end in each of the two chosen camps (for
-the bundled dataset, Russia's and the DPRK's).
+``bridges`` counts the pairs with one end in each camp. The camps' own nodes
+(the two states) are not listed as brokers.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def camps(G: nx.MultiDiGraph, *, camp_type: str | None = None, belongs_to: Itera
 def brokerage(G: nx.Graph, groups: Mapping[Any, Any],
               between: tuple[Any, Any] | None = None) -> dict[Any, dict[str, int]]:
     """Gould–Fernandez brokerage roles of every node on the undirected view
-    (see the module doc); ``bridges`` counts pairs across the two groups in ``between``.
+    (see the module doc). With ``between`` (two groups), only pairs whose two ends are in
+    those groups count, and ``bridges`` counts the pairs across them.
 
     Path a - b - c where a and c are in camp X and b in Y: b is an itinerant.
 
@@ -92,6 +95,8 @@ def brokerage(G: nx.Graph, groups: Mapping[Any, Any],
     (1, 0)
     >>> brokerage(nx.path_graph(["a", "b", "c"]), {"a": "X", "c": "Z"}, ("X", "Z"))["b"]
     {'coordinator': 0, 'itinerant': 0, 'representative': 0, 'liaison': 1, 'bridges': 1}
+    >>> brokerage(nx.path_graph(["a", "b", "c"]), {"a": "X", "c": "Z"}, ("X", "Y"))["b"]["liaison"]
+    0
     """
     U = simple(G)
     cross = set(between) if between else None
@@ -103,6 +108,8 @@ def brokerage(G: nx.Graph, groups: Mapping[Any, Any],
             if U.has_edge(a, c):
                 continue
             ga, gc = groups.get(a), groups.get(c)
+            if cross and not (ga in cross and gc in cross):
+                continue
             if ga == gb == gc:
                 counts["coordinator"] += 1
             elif ga == gc:
@@ -186,8 +193,8 @@ def brokers(G: nx.MultiDiGraph, between: tuple[Any, Any] | None = None, *, top: 
     listed = []
     for n in U:
         r = roles[n]
-        if not (n in cut or any(r[x] for x in ROLES)):
-            continue
+        if n in between or not (n in cut or any(r[x] for x in ROLES)):
+            continue  # the camps themselves do not broker between their own members
         camp = group.get(n)
         listed.append(Broker(n, label(U, n), str(U.nodes[n].get("type", "")),
                              label(U, camp) if camp is not None else "", r["bridges"], btw.get(n, 0.0),
