@@ -34,12 +34,21 @@ from relgraph.store import Store, WriteResult, open_store, resolve_location
 ProgressFactory = Callable[[int], Any]  # total -> context manager with .update(n)
 
 
-def validate(paths: Iterable[str | Path] | None = None) -> Dataset:
-    """Read and validate data files without touching any store."""
+def validate(paths: Iterable[str | Path] | None = None, *, store: str | None = None) -> Dataset:
+    """Read and validate data files (default: the bundled dataset) without writing anything.
+
+    With ``store``, they are checked as a load into that store would take them: they may
+    cite the documents and link the nodes it holds from other files, and must not remove a
+    node other files' facts link to. Without, as a load into an empty store.
+    """
     from relgraph.loaders import read_dataset
 
     with gc_paused():
-        return read_dataset(paths)
+        if store is None:
+            return read_dataset(paths)
+        given, files = _files(paths)
+        with open_store(store, read_only=True) as st:
+            return _read_into(st, given, files)[0]
 
 
 @contextlib.contextmanager
@@ -86,6 +95,7 @@ class LoadReport:
     result: WriteResult  # what the store wrote: nothing when no file changed
     seconds: float
     changes: Changes = field(default_factory=Changes)
+    removed_files: list[str] = field(default_factory=list)  # origins of files gone from a loaded folder
 
 
 def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
@@ -96,25 +106,18 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
     one transaction: on any error the store is left exactly as it was. Loading
     the same files again gives the same graph and writes nothing; loading
     changed files rewrites the files that changed (what else they hold is
-    rewritten as it was) and removes what they no longer hold.
+    rewritten as it was) and removes what they no longer hold. A file deleted
+    from a folder that is loaded again is gone from the store too.
     """
-    from relgraph.loaders import bundled_dir, discover, origin_of, read_dataset
-
     started = time.perf_counter()
-    files = discover(paths if paths is not None else [bundled_dir()])
-    origins = {origin_of(f) for f in files}
+    given, files = _files(paths)  # before the store is opened (and created): a wrong path is no store
     with gc_paused(), open_store(store) as st:
-        index = st.node_index()
-        kept = {i: t for i, (t, o) in index.items() if o not in origins}
-        dataset = read_dataset(files, existing=kept,
-                               existing_origins={i: index[i][1] for i in kept})
-        _check_removals(st, dataset, index)
-        _check_relationship_owners(st, dataset, {origin_of(f): str(f) for f in files})
+        dataset, index, gone = _read_into(st, given, files)
         changes, changed = _changes(st, dataset, index)
         counts = dataset.counts()
         if not changed:
             return LoadReport(st.location, len(files), counts, WriteResult(),
-                              time.perf_counter() - started, changes)
+                              time.perf_counter() - started, changes, gone)
         if len(changed) < len(dataset.origins):
             dataset = Dataset([n for n in dataset.nodes if n.origin in changed],
                               [r for r in dataset.relationships if r.origin in changed],
@@ -126,14 +129,43 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
         else:
             result = st.write(dataset)
         return LoadReport(st.location, len(files), counts, result, time.perf_counter() - started,
-                          changes)
+                          changes, gone)
+
+
+def _files(paths: Iterable[str | Path] | None) -> tuple[list[str | Path], list[Path]]:
+    """The paths given (default: the bundled dataset's folder) and the data files they hold."""
+    from relgraph.loaders import bundled_dir, discover
+
+    given = list(paths) if paths is not None else [bundled_dir()]
+    return given, discover(given)
+
+
+def _read_into(st: Store, given: list[str | Path], files: list[Path]) -> tuple[
+        Dataset, dict[str, tuple[str, str]], list[str]]:
+    """Read and validate data files as a load into ``st`` takes them: against the nodes the
+    store holds from other files, with files gone from a loaded folder as removed, refusing
+    removals other files' facts depend on. Returns the dataset, the store's node index and the
+    origins of the removed files."""
+    from relgraph.loaders import origin_of, read_dataset
+
+    origins = {origin_of(f) for f in files}
+    folders = [origin_of(Path(p)) + "/" for p in given if Path(p).is_dir()]
+    index = st.node_index()
+    # Files that were loaded from these folders and are not in them any more.
+    gone = sorted(o for o in (st.origins() if folders and index else ())
+                  if o not in origins and any(o.startswith(f) for f in folders))
+    kept = {i: t for i, (t, o) in index.items() if o not in origins and o not in gone}
+    dataset = read_dataset(files, existing=kept, existing_origins={i: index[i][1] for i in kept})
+    dataset.origins.extend(gone)
+    _check_removals(st, dataset, index)
+    _check_relationship_owners(st, dataset, {origin_of(f): str(f) for f in files})
+    return dataset, index, gone
 
 
 def _changes(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> tuple[Changes, set[str]]:
     """Compare the dataset with what the store holds of its origins: the counts of what
     a load changes, and the origins (files) with any change."""
     changes = Changes(files=len(dataset.origins))
-    held = {o for _t, o in index.values()}
     changed: set[str] = set()
     nodes_of: dict[str, list[Node]] = {o: [] for o in dataset.origins}
     rels_of: dict[str, list[Relationship]] = {o: [] for o in dataset.origins}
@@ -141,13 +173,17 @@ def _changes(st: Store, dataset: Dataset, index: dict[str, tuple[str, str]]) -> 
         nodes_of[n.origin].append(n)
     for r in dataset.relationships:
         rels_of[r.origin].append(r)
+    # What the store holds of these origins, read at once (a first load into an empty store
+    # reads nothing).
+    stored_nodes, stored_rels = st.records_of(list(dataset.origins)) if index else ([], [])
+    node_before: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {o: {} for o in dataset.origins}
+    rel_before: dict[str, dict[str, tuple[str, str, str, dict[str, Any]]]] = {o: {} for o in dataset.origins}
+    for i, t, p in stored_nodes:
+        node_before[p["origin"]][i] = (t, p)
+    for i, t, a, b, p in stored_rels:
+        rel_before[p["origin"]][i] = (t, a, b, p)
     for origin in dataset.origins:
-        # A store that holds no node of this origin is read only when it holds nodes at all
-        # (a file of relationships alone, loaded before): a first load reads nothing.
-        stored_nodes, stored_rels = (st.origin_records(origin) if origin in held or index
-                                     else ([], []))
-        before_n = {i: (t, p) for i, t, p in stored_nodes}
-        before_r = {i: (t, a, b, p) for i, t, a, b, p in stored_rels}
+        before_n, before_r = node_before[origin], rel_before[origin]
         differs = False
         for n in nodes_of[origin]:
             was = before_n.pop(n.id, None)

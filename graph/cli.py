@@ -14,6 +14,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -140,6 +141,9 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     click.echo(f"  nodes: {c.nodes_added} added, {c.nodes_updated} updated, {c.nodes_removed} removed; "
                f"relationships: {c.relationships_added} added, {c.relationships_updated} updated, "
                f"{c.relationships_removed} removed{unchanged}")
+    if report.removed_files:
+        click.echo(clean_line(f"  removed what {plural(len(report.removed_files), 'deleted file')} held: "
+                              + ", ".join(report.removed_files)))
     again = "" if store is None else " --store " + shlex.quote(store)
     click.echo(clean_line(f'Next: relgraph stats{again}, or relgraph show "Rajin-Khasan"{again}'))
 
@@ -152,22 +156,29 @@ def _node_types() -> set[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@store_option
 @quiet_option
 @handle_errors
-def validate(paths: tuple[str, ...], quiet: bool) -> None:
+def validate(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     """Check data files against the schema without loading them.
 
-    With no PATH, checks the bundled dataset. Reports every problem at once,
+    With no PATH, checks the bundled dataset. The files are checked as `load`
+    would take them into the store, where it exists: they may cite documents
+    and link nodes it holds from other files. Reports every problem at once,
     each with file, line, field, value and fix.
     """
     from relgraph import api
+    from relgraph.store import NEO4J_SCHEMES, resolve_location
 
-    ds = api.validate(list(paths) or None)
+    location = resolve_location(store)
+    against = store is not None or location.startswith(NEO4J_SCHEMES) or Path(location).exists()
+    ds = api.validate(list(paths) or None, store=location if against else None)
     if not quiet:
         from relgraph.formats import plural
 
         click.echo(f"OK: {plural(len(ds.origins), 'file')}, {plural(len(ds.nodes), 'node')}, "
-                   f"{plural(len(ds.relationships), 'relationship')}")
+                   f"{plural(len(ds.relationships), 'relationship')}"
+                   + (f" (checked against {location})" if against else ""))
 
 
 @main.command()

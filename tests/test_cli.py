@@ -574,3 +574,29 @@ def test_one_date_grammar(cli, mini_template: str) -> None:
         r = cli("query", "run", "officials", "-p", f"day={day}", "-p", "state=Russia", "--format", "json",
                 *store)
         assert [row["person"] for row in json.loads(r.stdout)] == held, day
+
+
+def test_validate_checks_a_folder_against_the_store_it_will_be_loaded_into(
+        cli, mini_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    ext = tmp_path / "ext"
+    ext.mkdir()
+    (ext / "extra.yaml").write_text("""\
+defaults: {status: reported}
+nodes:
+  - {id: person:test-envoy, type: Person, name: Test Envoy, sources: ["doc:eai-2024-06-05 | para 1"]}
+relationships:
+  - {type: CITIZEN_OF, from: person:test-envoy, to: state:RUS, sources: ["doc:eai-2024-06-05 | para 1"]}
+""", "utf-8")
+    # No store here: checked as a load into an empty store, which refuses it (and so would load).
+    r = cli("validate", str(ext))
+    assert r.exit_code == 1 and "cites unknown document 'doc:eai-2024-06-05'" in r.stderr
+    assert cli("load", str(ext), "--store", str(tmp_path / "empty.db")).exit_code == 1
+    # Against a store holding the document and the state: valid, and it loads.
+    r = cli("validate", str(ext), "--store", mini_template)
+    assert r.exit_code == 0
+    assert r.stdout == f"OK: 1 file, 1 node, 1 relationship (checked against {mini_template})\n"
+    store = str(tmp_path / "relgraph.db")
+    Path(store).write_bytes(Path(mini_template).read_bytes())
+    assert cli("validate", str(ext)).stdout.endswith("(checked against relgraph.db)\n")  # the default store
+    assert cli("load", str(ext)).exit_code == 0

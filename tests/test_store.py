@@ -513,3 +513,33 @@ def test_new_schema_columns_are_added_to_an_old_store(tmp_store: str) -> None:
     api.load([MINI], store=tmp_store)  # opens with the current schema, which adds the columns
     nodes, _ = by_id(dump_store(tmp_store))
     assert nodes["person:putin-vladimir"]["born"] == date(1952, 10, 7)
+
+
+def test_a_file_deleted_from_a_folder_is_gone_after_reloading_the_folder(mini_copy: Path, tmp_store: str,
+                                                                        tmp_path: Path) -> None:
+    api.load([mini_copy], store=tmp_store)
+    posts = mini_copy / "posts.csv"
+    posts.unlink()
+    report = api.load([mini_copy], store=tmp_store)
+    assert report.removed_files == [posts.resolve().as_posix()]
+    assert (report.changes.relationships_removed, report.changes.files_changed) == (1, 1)
+    fresh = str(tmp_path / "fresh.db")
+    api.load([mini_copy], store=fresh)
+    assert dump_store(tmp_store) == dump_store(fresh)
+    # Naming the files, not the folder, removes nothing: the store may hold other files' facts.
+    api.load([mini_copy / "core.yaml"], store=tmp_store)
+    assert dump_store(tmp_store) == dump_store(fresh)
+
+
+def test_deleting_a_file_others_link_to_is_refused_on_reload(mini_copy: Path, tmp_store: str) -> None:
+    api.load([mini_copy], store=tmp_store)
+    (mini_copy / "more.csv").write_text("type,from,to,status,sources\n"
+                                        "CITIZEN_OF,person:putin-vladimir,state:RUS,confirmed,"
+                                        "doc:eai-2024-06-05 | para 3\n", "utf-8")
+    api.load([mini_copy], store=tmp_store)
+    before = dump_store(tmp_store)
+    (mini_copy / "core.yaml").unlink()  # holds the nodes more.csv links
+    with pytest.raises(InputError) as info:
+        api.load([mini_copy], store=tmp_store)
+    assert "person:putin-vladimir" in str(info.value)
+    assert dump_store(tmp_store) == before

@@ -97,9 +97,20 @@ class Store(ABC):
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:
         """The nodes and relationships one origin holds, as :meth:`iter_nodes` and
         :meth:`iter_relationships` give them (importers read their previous import)."""
-        nodes = [n for n in self.iter_nodes() if n[2].get("origin") == origin]
-        rels = [r for r in self.iter_relationships() if r[4].get("origin") == origin]
+        return self.records_of([origin])
+
+    def records_of(self, origins: list[str]) -> tuple[list[tuple[str, str, dict[str, Any]]],
+                                                      list[tuple[str, str, str, str, dict[str, Any]]]]:
+        """The nodes and relationships several origins hold (a reload compares them with its files)."""
+        wanted = set(origins)
+        nodes = [n for n in self.iter_nodes() if n[2].get("origin") in wanted]
+        rels = [r for r in self.iter_relationships() if r[4].get("origin") in wanted]
         return nodes, rels
+
+    def origins(self) -> set[str]:
+        """Every origin (data file or import) the store's nodes and relationships name."""
+        return ({o for _t, o in self.node_index().values()}
+                | {r[4].get("origin") for r in self.iter_relationships()}) - {None}
 
     @abstractmethod
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:

@@ -254,17 +254,25 @@ class EmbeddedStore(Store):
                 props = _clean(r)
                 yield props["id"], t, a, b, props
 
-    def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
-                                                   list[tuple[str, str, str, str, dict[str, Any]]]]:
+    def records_of(self, origins: list[str]) -> tuple[list[tuple[str, str, dict[str, Any]]],
+                                                      list[tuple[str, str, str, str, dict[str, Any]]]]:
         nodes, rels = [], []
         for t in self._node_tables():
-            _, rows = self._exec(f"MATCH (n:{t}) WHERE n.origin = $o RETURN n ORDER BY n.id", {"o": origin})
+            _, rows = self._exec(f"MATCH (n:{t}) WHERE n.origin IN $o RETURN n ORDER BY n.id",
+                                 {"o": list(origins)})
             nodes.extend((p["id"], t, p) for p in (_clean(n) for (n,) in rows))
         for t in self._rel_tables():
-            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) WHERE r.origin = $o RETURN r, a.id, b.id "
-                                 "ORDER BY r.id", {"o": origin})
+            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) WHERE r.origin IN $o RETURN r, a.id, b.id "
+                                 "ORDER BY r.id", {"o": list(origins)})
             rels.extend((p["id"], t, a, b, p) for p, a, b in ((_clean(r), a, b) for r, a, b in rows))
         return nodes, rels
+
+    def origins(self) -> set[str]:
+        out = {o for _t, o in self.node_index().values()}
+        for t in self._rel_tables():
+            _, rows = self._exec(f"MATCH ()-[r:{t}]->() RETURN DISTINCT r.origin")
+            out.update(o for (o,) in rows)
+        return out - {None}
 
     def node_names(self) -> list[tuple[str, str, str, list[str]]]:
         out = []

@@ -95,6 +95,14 @@ READS = {
     ),
     "iter_nodes": "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id",
     "iter_rels": "MATCH (a)-[r:{rel}]->(b) RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id",
+    "origin_nodes": (
+        "MATCH (n:{label}) WHERE n.origin IN $origins RETURN properties(n) AS props ORDER BY n.id"
+    ),
+    "origin_rels": (
+        "MATCH (a)-[r:{rel}]->(b) WHERE r.origin IN $origins "
+        "RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id"
+    ),
+    "rel_origins": "MATCH ()-[r:{rel}]->() RETURN DISTINCT r.origin AS origin",
     "attached": (
         "MATCH (n)-[r]-() WHERE n.id IN $ids AND NOT r.origin IN $origins "
         "RETURN DISTINCT r.id AS id, r.origin AS origin"
@@ -112,11 +120,11 @@ def all_statements(schema: Schema) -> list[str]:
     for label in schema.nodes:
         out += [node_upsert_statement(label), node_delete_statement(label)]
         out += [READS[k].format(label=label) for k in ("node_index", "count_nodes", "node", "names",
-                                                        "neighbours", "iter_nodes")]
+                                                        "neighbours", "iter_nodes", "origin_nodes")]
     for rel, spec in schema.relationships.items():
         out += [rel_upsert_statement(rel, a, b) for a, b in spec.endpoints]
         out += [rel_ends_statement(rel), rel_delete_statement(rel)]
-        out += [READS[k].format(rel=rel) for k in ("count_rels", "iter_rels")]
+        out += [READS[k].format(rel=rel) for k in ("count_rels", "iter_rels", "origin_rels", "rel_origins")]
     out.append(READS["attached"])
     return out
 
@@ -294,6 +302,24 @@ class Neo4jStore(Store):
             _, rows = self._read(READS["iter_nodes"].format(label=t))
             for (props,) in rows:
                 yield props["id"], t, props
+
+    def records_of(self, origins: list[str]) -> tuple[list[tuple[str, str, dict[str, Any]]],
+                                                      list[tuple[str, str, str, str, dict[str, Any]]]]:
+        nodes: list[tuple[str, str, dict[str, Any]]] = []
+        rels: list[tuple[str, str, str, str, dict[str, Any]]] = []
+        for t in self.schema.nodes:
+            _, rows = self._read(READS["origin_nodes"].format(label=t), {"origins": list(origins)})
+            nodes.extend((p["id"], t, p) for (p,) in rows)
+        for t in self.schema.relationships:
+            _, rows = self._read(READS["origin_rels"].format(rel=t), {"origins": list(origins)})
+            rels.extend((p["id"], t, a, b, p) for p, a, b in rows)
+        return nodes, rels
+
+    def origins(self) -> set[str]:
+        out = {o for _t, o in self.node_index().values()}
+        for t in self.schema.relationships:
+            out.update(o for (o,) in self._read(READS["rel_origins"].format(rel=t))[1])
+        return out - {None}
 
     def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
         for t in self.schema.relationships:
