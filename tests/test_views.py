@@ -433,3 +433,48 @@ def test_top_keeps_the_most_central_nodes(mini_template: str, tmp_path: Path) ->
     assert report.relationships == H.subgraph(s.id for s in ranked[:3]).number_of_edges()
     with pytest.raises(UsageError):
         view(out, store=mini_template, top=0)
+
+
+@pytest.fixture(scope="module")
+def bundled_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from relgraph import api
+
+    store = str(tmp_path_factory.mktemp("bundled") / "b.db")
+    api.load(store=store)
+    return store
+
+
+# Values for the required parameters of the stored queries, on the bundled dataset.
+SAMPLE_PARAMS = {"changes": {"from": "2023"}, "common-partners": {"a": "Russia", "b": "DPRK"},
+                 "meetings": {"a": "Kim Jong Un"}, "neighbors": {"node": "Rajin-Khasan"},
+                 "search": {"text": "Rajin"}, "shortest-path": {"a": "Putin", "b": "Kim Yo Jong"},
+                 "sources": {"node": "Rajin-Khasan"}, "visits": {"destination": "Pyongyang"}}
+
+
+def test_a_query_view_draws_what_its_rows_are_about(tmp_path: Path, bundled_template: str) -> None:
+    """Every stored query's view holds the nodes its rows name (by id or by name), or is refused
+    with the reason; a query whose rows name nodes by name alone (visits) is drawn too."""
+    from relgraph.queries import load_queries, run_query
+
+    drawn = {}
+    for name, q in sorted(load_queries().items()):
+        params = SAMPLE_PARAMS.get(name, {})
+        assert all(p.name in params for p in q.params if p.required), name
+        out = tmp_path / f"{name}.html"
+        result = run_query(name, params, store=bundled_template)
+        try:
+            # Every type, Documents too: a row may be about a source (who published it).
+            report = view(out, store=bundled_template, query=name, params=params,
+                          filters=Filters.parse(types="all"))
+        except UsageError as e:
+            assert not result.rows or "name no node" in str(e), (name, str(e))
+            continue
+        assert result.rows, name
+        data = page_data(out)
+        shown = node_ids(out) | {n["name"] for n in data["nodes"]} | {e["id"] for e in data["edges"]}
+        # Each row names at least one node or relationship the view shows (an id, or a name).
+        for row in result.rows:
+            cells = [c for v in row for c in (v if isinstance(v, list) else [v]) if isinstance(c, str)]
+            assert set(cells) & shown, (name, row)
+        drawn[name] = report.nodes
+    assert drawn["visits"] > 5 and drawn["treaties"] > 5 and len(drawn) >= 12, drawn

@@ -57,19 +57,24 @@ class ViewReport:
 
 
 def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
-               rel_ids: Mapping[str, tuple[Any, Any]] | None = None) -> tuple[set[Any], set[str]]:
+               rel_ids: Mapping[str, tuple[Any, Any]] | None = None,
+               names: Mapping[str, Any] | None = None) -> tuple[set[Any], set[str]]:
     """The node ids and relationship ids that query rows mention.
 
-    A cell counts when it is an id (a string), a node or relationship returned
+    A cell counts when it is an id (a string), a node's name (one in ``names``:
+    name -> id, for names that only one node has), a node or relationship returned
     whole (a mapping with an ``id``), or a list of those.
 
     >>> nodes, rels = referenced([["state:RUS", 3, ["person:kim", "nobody"]], [{"id": "r1"}]],
     ...                          {"state:RUS", "person:kim"}, {"r1": ("state:RUS", "person:kim")})
     >>> sorted(nodes), rels
     (['person:kim', 'state:RUS'], {'r1'})
+    >>> referenced([["Kim Jong Un", "Pyongyang"]], {"person:kim"}, names={"Kim Jong Un": "person:kim"})[0]
+    {'person:kim'}
     """
     nodes = set(node_ids)
     rels = rel_ids or {}
+    by_name = names or {}
     found_nodes: set[Any] = set()
     found_rels: set[str] = set()
 
@@ -79,6 +84,8 @@ def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
                 found_nodes.add(value)
             elif value in rels:
                 found_rels.add(value)
+            elif value in by_name:
+                found_nodes.add(by_name[value])
         elif isinstance(value, Mapping):
             if "id" in value:
                 visit(value["id"])
@@ -160,7 +167,14 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         rel_ends = {str(k): (u, v) for u, v, k in G0.edges(keys=True)}
         # The nodes the query was asked about (its node parameters) belong in the picture too.
         asked = [result.params.get(p.name) for p in result.query.params if p.base == "node"]
-        nodes, rels = referenced([*result.rows, asked], G0.nodes, rel_ends)
+        # Rows that hold names (a visit's visitor and destination) name their nodes too: names
+        # only one node has (Documents aside: a citation's title is not the fact).
+        named: dict[str, list[Any]] = {}
+        for n, d in G0.nodes(data=True):
+            if d.get("type") != "Document" and isinstance(d.get("name"), str):
+                named.setdefault(d["name"], []).append(n)
+        unique = {name: ids[0] for name, ids in named.items() if len(ids) == 1}
+        nodes, rels = referenced([*result.rows, asked], G0.nodes, rel_ends, unique)
         for r in rels:
             nodes.update(rel_ends[r])
         if not result.rows:
