@@ -29,7 +29,8 @@ def import_group() -> None:
     relgraph import gdelt events.csv --aggregate         one per pair of states and year
 
     Each import is kept apart from the curated data and from other imports:
-    importing the same kind of file again replaces what the last import wrote.
+    importing the same GDELT file (or a UN list for the same regime) again
+    replaces what it wrote before; another GDELT file is added beside it.
     """
 
 
