@@ -600,3 +600,31 @@ relationships:
     Path(store).write_bytes(Path(mini_template).read_bytes())
     assert cli("validate", str(ext)).stdout.endswith("(checked against relgraph.db)\n")  # the default store
     assert cli("load", str(ext)).exit_code == 0
+
+
+def test_the_cli_package_has_no_import_cycle() -> None:
+    """Command modules import the shared options, never the group that imports them."""
+    import ast
+
+    folder = REPO / "graph" / "cli"
+    imports: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("relgraph.cli"):
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.startswith("relgraph.cli"))
+        imports[path.stem] = found
+    commands = {"data", "analyze", "view", "imports", "query"}
+    assert commands <= set(imports)
+    for name in commands:
+        assert imports[name] <= {"relgraph.cli.options"}, (name, imports[name])
+    assert imports["options"] == set()
+    assert imports["app"] == {f"relgraph.cli.{c}" for c in commands}
+    r = subprocess.run([sys.executable, "-c", "import relgraph.cli.options, sys; "
+                        "sys.exit(sorted(m for m in sys.modules if m.startswith('relgraph.cli.')) != "
+                        "['relgraph.cli.analyze', 'relgraph.cli.app', 'relgraph.cli.data', "
+                        "'relgraph.cli.imports', 'relgraph.cli.options', 'relgraph.cli.query', "
+                        "'relgraph.cli.view'])"], timeout=60)
+    assert r.returncode == 0

@@ -1,9 +1,9 @@
 """Every doctest in the package passes.
 
-``pytest --doctest-modules graph loaders`` cannot be used: it imports graph/cli.py
-as ``graph.cli``, a second copy beside ``relgraph.cli`` (the package-dir mapping),
-and the copies import each other in a circle. So each ``relgraph`` module is
-imported under its real name and handed to :func:`doctest.testmod`.
+``pytest --doctest-modules graph loaders`` cannot be used: it imports the folders under
+their own names (``graph.cli``), second copies beside ``relgraph.cli`` (the package-dir
+mapping). So each ``relgraph`` module is imported under its real name and handed to
+:func:`doctest.testmod` (``__main__`` modules aside: importing one runs it).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def _modules() -> list[str]:
     names = set(packages)
     for package in packages:
         path = importlib.import_module(package).__path__
-        names.update(info.name for info in pkgutil.iter_modules(path, package + ".") if not info.ispkg)
+        names.update(info.name for info in pkgutil.iter_modules(path, package + ".")
+                     if not info.ispkg and not info.name.endswith(".__main__"))
     return sorted(names)
 
 

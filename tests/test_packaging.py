@@ -102,7 +102,8 @@ def test_wheel_holds_every_module_under_its_relgraph_name(names: set[str], pypro
                 continue
             expected.add(package.replace(".", "/") + "/" + rel.as_posix())
     assert expected - names == set()
-    assert {"relgraph/schema.yaml", "relgraph/cli.py", "relgraph/store/embedded.py",
+    assert {"relgraph/schema.yaml", "relgraph/cli/app.py", "relgraph/cli/__main__.py",
+            "relgraph/store/embedded.py",
             "relgraph/loaders/__init__.py", "relgraph/loaders/yamlfile.py", "relgraph/loaders/csvfile.py",
             "relgraph/loaders/validate.py", "relgraph/loaders/records.py"} <= names
 

@@ -10,8 +10,7 @@ from typing import Any
 import click
 
 from relgraph.analytics import MEASURES
-from relgraph.cli import handle_errors
-from relgraph.cli_analyze import _filters, filter_options
+from relgraph.cli.options import filter_options, filters_from, handle_errors
 from relgraph.errors import UsageError
 from relgraph.views import MAX_NODES
 
@@ -75,7 +74,7 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
         raise UsageError("-p needs --query NAME")
     store = kw.pop("store")
     report = write_view(
-        output, store=store, filters=_filters(kw), focus=focus, depth=depth, query=query,
+        output, store=store, filters=filters_from(kw), focus=focus, depth=depth, query=query,
         params=_params(params), queries_dirs=list(queries_dirs) or None,
         size_by=None if size_by == "type" else size_by, title=title, seed=seed, top=top,
         max_nodes=max_nodes,

@@ -1,8 +1,7 @@
 """``relgraph query list|show|run``: the stored Cypher queries.
 
 Thin: each command parses its arguments, calls one function of
-:mod:`relgraph.queries` and formats the result. Registered at the bottom of
-:mod:`relgraph.cli` (import that module, not this one, first).
+:mod:`relgraph.queries` and formats the result; :mod:`relgraph.cli.app` registers them.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Any
 
 import click
 
-from relgraph.cli import handle_errors, store_option
+from relgraph.cli.options import handle_errors, store_option
 
 queries_option = click.option(
     "--queries", "queries_dirs", multiple=True, type=click.Path(file_okay=False), envvar="RELGRAPH_QUERIES",

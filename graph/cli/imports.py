@@ -13,10 +13,8 @@ from typing import Any
 
 import click
 
-from relgraph.cli import handle_errors, store_option
+from relgraph.cli.options import PROGRESS_THRESHOLD, handle_errors, store_option
 from relgraph.formats import plural
-
-PROGRESS_THRESHOLD = 5_000
 
 
 @click.group(name="import")

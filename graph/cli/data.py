@@ -1,107 +1,30 @@
-"""The ``relgraph`` command line: parse arguments, call one library function, format.
-
-Heavy modules (the database engine, networkx, pyvis, the Neo4j driver) are
-imported inside commands, so ``relgraph --help`` stays fast.
+"""Commands on the store and its data: ``load``, ``validate``, ``stats``, ``schema``, ``sync``,
+``show``. Heavy modules are imported inside the commands, so ``relgraph --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import shlex
 import shutil
-import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from relgraph import __version__
-from relgraph.errors import RelgraphError
-
-if __name__ == "__main__":  # `python -m relgraph.cli`: command modules import this very module
-    sys.modules.setdefault("relgraph.cli", sys.modules[__name__])
-
-PROGRESS_THRESHOLD = 5_000  # records; smaller loads finish before a bar is useful
-
-
-def _fail(e: RelgraphError) -> None:
-    from relgraph.formats import clean_text
-
-    # Messages quote names, ids and paths from the data and the command line: show their
-    # control characters, never send them to the terminal.
-    click.echo(f"error: {clean_text(str(e))}", err=True)
-    sys.exit(e.exit_code)
-
-
-def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one clear message and the right exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except RelgraphError as e:
-            _fail(e)
-
-    return wrapper
-
-
-store_option = click.option(
-    "--store", "store", envvar="RELGRAPH_STORE", metavar="PATH|URI",
-    help="Store location: a file for the embedded store (default relgraph.db), or "
-         "neo4j://, neo4j+s://, bolt://, bolt+s:// for Neo4j [env: RELGRAPH_STORE].",
-)
-quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
-    default="table", show_default=True,
-    help="Output format.",
+from relgraph.cli.options import (
+    PROGRESS_THRESHOLD,
+    format_option,
+    handle_errors,
+    progress_bar,
+    quiet_option,
+    store_option,
+    when,
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="relgraph")
-@click.option("--neo4j-user", envvar="NEO4J_USER", metavar="NAME",
-              help="Neo4j user (default neo4j) [env: NEO4J_USER].")
-@click.option("--neo4j-database", envvar="NEO4J_DATABASE", metavar="NAME",
-              help="Neo4j database (default neo4j) [env: NEO4J_DATABASE].")
-@click.option("--neo4j-password-stdin", is_flag=True,
-              help="Read the Neo4j password from standard input (else NEO4J_PASSWORD).")
-@click.option("--store", "store", metavar="PATH|URI",
-              help="The store of every command (the same as the command's own --store, which wins): a "
-                   "file (default relgraph.db) or a neo4j:// or bolt:// URI [env: RELGRAPH_STORE].")
-def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdin: bool,
-         store: str | None) -> None:
-    """relgraph: a sourced graph of bilateral relations between states.
-
-    \b
-    Start here:
-      relgraph load                 load the bundled Russia–DPRK dataset into relgraph.db
-      relgraph stats                what the store holds
-      relgraph show "Rajin-Khasan"  one node, its links and their sources
-
-    --store works before the command or after it (relgraph --store x.db stats).
-    Exit codes: 0 ok, 1 bad input, 2 usage error.
-    """
-    # The Neo4j store reads its settings from the environment, and each command's --store
-    # falls back on RELGRAPH_STORE: options given before the command override both.
-    for var, value in (("NEO4J_USER", neo4j_user), ("NEO4J_DATABASE", neo4j_database),
-                       ("RELGRAPH_STORE", store)):
-        if value:
-            os.environ[var] = value
-    if neo4j_password_stdin:
-        os.environ["NEO4J_PASSWORD"] = sys.stdin.readline().rstrip("\r\n")
-
-
-def _progress(total: int) -> Any:
-    return click.progressbar(length=total, label="Loading", file=sys.stderr, show_pos=True)
-
-
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @store_option
 @quiet_option
@@ -116,7 +39,7 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
     from relgraph import api
 
     def progress(total: int) -> Any:
-        return _progress(total) if not quiet and total >= PROGRESS_THRESHOLD else None
+        return progress_bar(total) if not quiet and total >= PROGRESS_THRESHOLD else None
 
     report = api.load(list(paths) or None, store=store, progress=progress)
     if quiet:
@@ -154,7 +77,7 @@ def _node_types() -> set[str]:
     return set(load_schema().nodes)
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @store_option
 @quiet_option
@@ -181,7 +104,7 @@ def validate(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
                    + (f" (checked against {location})" if against else ""))
 
 
-@main.command()
+@click.command()
 @store_option
 @format_option
 @handle_errors
@@ -214,7 +137,7 @@ def stats(store: str | None, fmt: str) -> None:
                f"sources published up to {sources or 'none dated'}")
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "yaml", "json"], case_sensitive=False),
               default="text",
               show_default=True, help="Output format.")
@@ -259,7 +182,7 @@ def _own_props(s: Any, type_name: str) -> set[str]:
     return names
 
 
-@main.command()
+@click.command()
 @click.option("--from", "source", metavar="PATH|URI", default=None,
               help="Store to copy from (default: the embedded relgraph.db).")
 @click.option("--to", "target", metavar="PATH|URI", required=True,
@@ -285,7 +208,7 @@ def sync(source: str | None, target: str, quiet: bool) -> None:
                    f"{report.location} in {report.seconds:.1f} s")
 
 
-@main.command()
+@click.command()
 @click.argument("node")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"], case_sensitive=False), default="text",
@@ -336,7 +259,7 @@ def render_node(report: Any) -> str:
     out = [clean_line(f"{n.get('name')}  ({n.get('type')}, {n.get('id')})")]
     if n.get("aliases"):
         out.append(wrap("also: " + "; ".join(n["aliases"])))
-    status_line = (f"status: {n.get('status')}", _when(n), cite(n.get("sources")))
+    status_line = (f"status: {n.get('status')}", when(n), cite(n.get("sources")))
     out.append(clean_line("  " + "  ".join(x for x in status_line if x)))
     extra = [(k, v) for k, v in n.items()
              if k not in SHOWN_FIRST and v not in ([], "") and not is_precision(k)]
@@ -355,9 +278,7 @@ def render_node(report: Any) -> str:
         for k, v in r.items():  # the relationship type's own properties (role, share, effect ...)
             if k not in REL_SHOWN and v not in (None, [], "") and not is_precision(k):
                 bits.append(f"{k}: {cell(v)}")
-        when = _when(r)
-        if when:
-            bits.append(when)
+        bits.append(when(r))
         bits.append(str(r.get("status")))
         bits.append(cite(r.get("sources")))
         out.append(clean_line("  ".join(b for b in bits if b)))
@@ -377,32 +298,3 @@ def render_node(report: Any) -> str:
             line = f"[{i}] {title}" + (f" ({by})" if by else "") + (f": {c.locator}" if c.locator else "")
             out.append(textwrap.fill(clean_line(line), width, subsequent_indent="    "))
     return "\n".join(out)
-
-
-def _when(item: dict[str, Any]) -> str:
-    from relgraph.formats import cell
-
-    if item.get("date"):  # dates come cut to what is known (api.show)
-        return "date: " + cell(item["date"])
-    start, end = item.get("validFrom"), item.get("validTo")
-    if start or end:
-        return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"
-    return ""
-
-
-from relgraph.cli_analyze import analyze, export  # noqa: E402
-
-main.add_command(analyze)
-main.add_command(export)
-from relgraph.cli_view import view  # noqa: E402
-
-main.add_command(view)
-from relgraph.cli_import import import_group  # noqa: E402
-
-main.add_command(import_group)
-from relgraph.cli_query import query  # noqa: E402
-
-main.add_command(query)
-
-if __name__ == "__main__":
-    main()

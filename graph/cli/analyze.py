@@ -7,13 +7,12 @@ inside the commands, so ``relgraph --help`` stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from relgraph.analytics import EXPORT_FORMATS, MEASURES
-from relgraph.cli import handle_errors, store_option
+from relgraph.cli.options import filter_options, filters_from, handle_errors, when
 from relgraph.formats import plural
 
 engine_option = click.option(
@@ -32,54 +31,6 @@ output_option = click.option(
     default="table", show_default=True,
     help="Output format.",
 )
-
-
-def filter_options(*, as_of: bool = True, types_default: str = "all but Document") -> Callable[[Any], Any]:
-    """The filters every analysis takes (see relgraph.analytics.project)."""
-    options = []
-    if as_of:
-        options.append(click.option(
-            "--as-of", "as_of", metavar="DATE",
-            help="Only what was valid on DATE (YYYY-MM-DD): dated facts from their date on, "
-                 "intervals while they held, undated facts always."))
-    options += [
-        click.option("--from", "start", metavar="DATE",
-                     help="Only what happened or held from DATE on (with --to: in the window)."),
-        click.option("--to", "end", metavar="DATE", help="Only what happened or held up to DATE."),
-        click.option("--types", metavar="LIST",
-                     help=f"Node and relationship types to keep, comma-separated (default: {types_default}); "
-                          "+Type adds to the default, -Type leaves out, 'all' keeps every type."),
-        click.option("--status", "statuses", metavar="LIST",
-                     help="Statuses to keep, e.g. confirmed,reported; -alleged,-denied leaves those out."),
-        click.option("--state", "states", multiple=True, metavar="NAME",
-                     help="Only the ego network of this state (or any node); repeat for several."),
-        click.option("--state-depth", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Hops from --state to keep."),
-        click.option("--fold", is_flag=True,
-                     help="Fold multi-party nodes (treaties, events, projects) into ties between their "
-                          "parties, weighted by the number of shared facts."),
-        store_option,
-    ]
-
-    def deco(fn: Any) -> Any:
-        for opt in reversed(options):
-            fn = opt(fn)
-        return fn
-
-    return deco
-
-
-def _filters(kw: dict[str, Any], *, default_types: str | None = None) -> Any:
-    """Filters from the options; ``default_types`` replaces the analyses' default
-    (and is what +Type and -Type change)."""
-    from relgraph.analytics.project import Filters
-
-    types = kw.pop("types")
-    if default_types and (not types or all(t.strip()[:1] in "+-" for t in types.split(",") if t.strip())):
-        types = f"{default_types},{types}" if types else default_types
-    return Filters.parse(as_of=kw.pop("as_of", None), start=kw.pop("start"), end=kw.pop("end"),
-                         types=types, statuses=kw.pop("statuses"),
-                         states=kw.pop("states"), state_depth=kw.pop("state_depth"), fold=kw.pop("fold"))
 
 
 def _echo_table(title: str, columns: list[str], rows: list[list[Any]], fmt: str) -> None:
@@ -135,7 +86,7 @@ def centrality(measure: str, top: int, weighted: bool, k: int | None, seed: int,
     """Rank nodes by a centrality measure."""
     from relgraph.analytics import api
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     r = api.centrality(store, filters, measure=measure, top=top or None, weighted=weighted, k=k, seed=seed,
                        engine=engine, notice=_notice)
     sample = f", sampled {r.sampled} sources (seed {r.seed})" if r.sampled else ""
@@ -159,7 +110,7 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, engine
     from relgraph.analytics import api
     from relgraph.formats import clean_line, render, terminal_width
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     r = api.path(source, target, store, filters, all_paths=all_paths, max_hops=max_hops, engine=engine)
     if fmt != "table":
         click.echo(render(r.columns, r.rows(), fmt, terminal_width()))
@@ -174,7 +125,6 @@ def path(source: str, target: str, all_paths: bool, max_hops: int | None, engine
 
 def render_paths(report: Any) -> str:
     """Paths as text: one table per path, citations numbered and listed at the end."""
-    from relgraph.cli import _when
     from relgraph.formats import cell, clean_line, table, terminal_width
     from relgraph.model import Citation
 
@@ -182,7 +132,7 @@ def render_paths(report: Any) -> str:
     out = []
     for p in report.paths:
         more = " (more not shown)" if report.truncated else ""
-        names = [n + (f" ({_when(d).split(': ', 1)[1]})" if _when(d) else "")
+        names = [n + (f" ({when(d).split(': ', 1)[1]})" if when(d) else "")
                  for n, d in zip(p.names, p.node_props, strict=True)]
         out.append(clean_line(f"Path {p.number} of {len(report.paths)}{more}, {p.length} "
                               f"hop{'s' if p.length != 1 else ''}: " + " - ".join(names)))
@@ -193,7 +143,7 @@ def render_paths(report: Any) -> str:
             rel = h.type.join(arrows)
             if h.props.get("viaNames"):
                 rel += " (" + "; ".join(h.props["viaNames"]) + ")"
-            rows.append([h.step, h.source_name, rel, h.target_name, _when(h.props), h.props.get("status"),
+            rows.append([h.step, h.source_name, rel, h.target_name, when(h.props), h.props.get("status"),
                          marks or "(no source)"])
         out.append(table(["hop", "from", "relationship", "to", "when", "status", "sources"], rows,
                          terminal_width()))
@@ -240,7 +190,7 @@ def brokers(camps: str | None, top: int, k: int | None, seed: int, engine: str, 
     """
     from relgraph.analytics import api
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     pair = tuple(c.strip() for c in camps.split(",")) if camps else None
     r = api.brokers(store, filters, camps=pair, top=top or None, k=k, seed=seed,
                    engine=engine)  # type: ignore[arg-type]
@@ -264,7 +214,7 @@ def communities(seed: int, resolution: float, unweighted: bool, min_size: int, e
     """Communities (Louvain), largest first, members most connected first."""
     from relgraph.analytics import api
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     r = api.communities(store, filters, seed=seed, resolution=resolution, weighted=not unweighted,
                         min_size=min_size, engine=engine, notice=_notice)
     title = (f"{len(r.communities)} communities (Louvain, seed {r.seed}, modularity {r.modularity:.3f}); "
@@ -283,7 +233,7 @@ def ego(node: str, depth: int, engine: str, fmt: str, store: str | None, **kw: A
     """The ego network of a node: who is within --depth hops, and through what."""
     from relgraph.analytics import api
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     r = api.ego(node, store, filters, depth=depth, engine=engine)
     title = (f"Ego network of {r.center_name} (depth {r.depth}): {plural(len(r.members), 'node')}, "
              f"{plural(r.relationships, 'relationship')} among them and the centre{_scope(filters)}")
@@ -310,7 +260,7 @@ def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, li
     """How the network (or a node's place in it) changed between two dates."""
     from relgraph.analytics import api
 
-    filters = _filters(kw)
+    filters = filters_from(kw)
     if list_changes:
         c = api.changes(list(dates), store, filters, engine=engine)
         title = f"Changes from {c.labels[0]} to {c.labels[1]}: {len(c.changes)}{_scope(filters)}"
@@ -335,7 +285,7 @@ def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw:
     """Export the graph (all of it, or what the filters keep) for Gephi, D3, Neo4j and others."""
     from relgraph.analytics import api
 
-    filters = _filters(kw, default_types="all")
+    filters = filters_from(kw, default_types="all")
     r = api.export(fmt, output, store, filters, delimiter=array_delimiter)
     from relgraph.formats import clean_line
 

@@ -1,0 +1,5 @@
+"""``python -m relgraph.cli``: the ``relgraph`` command."""
+
+from relgraph.cli.app import main
+
+main()
