@@ -401,3 +401,93 @@ def test_bundled_dataset_view_and_screenshot(open_page, tmp_path: Path) -> None:
     assert (ARTIFACTS / "russia-dprk.png").stat().st_size > 50_000
     o.clean()
 
+
+
+# -- reading the view: zoom, tooltip, first paint, the date slider -------------------------
+
+def test_clicking_a_node_keeps_the_readers_zoom(open_page, mini_page_file) -> None:
+    o = open_page(mini_page_file)
+    before = o.js("relgraph.network.getScale()")
+    assert before < 1  # the fitted view: zooming in to 1 on a click is what blew labels up
+    o.page.mouse.click(*o.point(PUTIN))
+    o.page.wait_for_timeout(600)  # the move is animated
+    assert o.js("relgraph.network.getScale()") == pytest.approx(before, rel=1e-6)
+    box = o.page.locator("#graph").bounding_box()
+    x, y = o.point(PUTIN)  # the node moved to the middle of the graph's box
+    assert abs(x - (box["x"] + box["width"] / 2)) < 5 and abs(y - (box["y"] + box["height"] / 2)) < 5
+    ARTIFACTS.mkdir(exist_ok=True)
+    o.page.screenshot(path=str(ARTIFACTS / "view-after-click.png"))
+    o.clean()
+
+
+def test_the_tooltip_goes_on_a_click_and_when_the_date_moves(open_page, mini_page_file) -> None:
+    o = open_page(mini_page_file)
+    tip = o.page.locator("#tooltip")
+    o.page.mouse.move(*o.point(SUMMIT))
+    tip.wait_for(state="visible")
+    o.page.mouse.down()
+    o.page.mouse.up()
+    tip.wait_for(state="hidden")
+    o.page.mouse.move(*o.point(RUS))
+    tip.wait_for(state="visible")
+    o.js("relgraph.setAsOf('2010-01-01')")  # the slider moved (by keyboard, or by play)
+    tip.wait_for(state="hidden")
+    o.clean()
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1100, 700)], ids=["wide", "small"])
+def test_every_node_is_inside_the_graph_box_at_first_paint(open_page, tmp_path: Path, size) -> None:
+    from relgraph import api
+
+    store = str(tmp_path / "bundled.db")
+    api.load([BUNDLED], store=store)
+    out = tmp_path / "russia-dprk.html"
+    view(out, store=store)
+    o = open_page(out)
+    o.page.set_viewport_size({"width": size[0], "height": size[1]})
+    o.page.wait_for_timeout(300)  # the box changed size: the view fits it again
+    box = o.page.locator("#graph").bounding_box()
+    panel = o.page.locator("#panel").bounding_box()
+    assert box["x"] + box["width"] <= panel["x"] + 1  # the details panel is beside the graph, not on it
+    outside = o.js("""() => {
+      const c = document.getElementById("graph");
+      return relgraph.network.body.nodeIndices.filter((id) => {
+        const p = relgraph.network.canvasToDOM(relgraph.network.getPosition(id));
+        return p.x < 0 || p.y < 0 || p.x > c.clientWidth || p.y > c.clientHeight;
+      });
+    }""")
+    assert outside == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    o.page.screenshot(path=str(ARTIFACTS / f"view-first-paint-{size[0]}x{size[1]}.png"))
+    o.clean()
+
+
+def test_the_date_slider_steps_by_month_and_decade_and_shows_its_date(open_page, mini_page_file) -> None:
+    o = open_page(mini_page_file)
+    slider = o.page.locator("#asof")
+    label = o.page.locator("#asof-label")
+    lo, hi = o.js("[relgraph.data.meta.dateMin, relgraph.data.meta.dateMax]")
+    slider.focus()
+    for key, expected in (("End", hi), ("Home", lo)):
+        o.page.keyboard.press(key)
+        assert label.inner_text() == expected
+    o.js("relgraph.setAsOf('2008-01-31')")
+    for key, expected in (("ArrowRight", "2008-02-29"), ("ArrowRight", "2008-03-29"),
+                          ("ArrowLeft", "2008-02-29"), ("PageDown", "1998-02-28"), ("PageUp", "2008-02-28"),
+                          ("ArrowUp", "2008-03-28")):
+        o.page.keyboard.press(key)
+        assert label.inner_text() == expected, key
+    assert slider.get_attribute("aria-valuetext") == "2008-03-28"
+    # While dragged, the date shows above the thumb.
+    bubble = o.page.locator("#asof-bubble")
+    assert bubble.is_hidden()
+    sbox = slider.bounding_box()
+    o.page.mouse.move(sbox["x"] + sbox["width"] * 0.3, sbox["y"] + sbox["height"] / 2)
+    o.page.mouse.down()
+    o.page.mouse.move(sbox["x"] + sbox["width"] * 0.6, sbox["y"] + sbox["height"] / 2, steps=5)
+    assert bubble.is_visible() and bubble.inner_text() == label.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    o.page.screenshot(path=str(ARTIFACTS / "view-slider-drag.png"))
+    o.page.mouse.up()
+    assert bubble.is_hidden()
+    o.clean()

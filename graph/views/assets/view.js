@@ -81,6 +81,15 @@
     return new Date(day * 86400000).toISOString().slice(0, 10);
   }
 
+  // The same day `months` later (or earlier), kept within the month: 31 January + 1 is 28 or 29 February.
+  function addMonths(iso, months) {
+    const p = String(iso).split("-").map(Number);
+    const first = new Date(Date.UTC(p[0], p[1] - 1 + months, 1));
+    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    first.setUTCDate(Math.min(p[2], last));
+    return first.toISOString().slice(0, 10);
+  }
+
   function partialDate(value, precision) {
     if (!value) return "";
     if (precision === "year") return String(value).slice(0, 4);
@@ -339,9 +348,11 @@
   let timer = null;
 
   function setAsOf(iso) {
+    document.getElementById("tooltip").hidden = true;  // what it described may be gone at this date
     state.asOf = iso;
     asofOn.checked = iso !== null;
     asofLabel.textContent = iso === null ? "all dates" : iso;
+    slider.setAttribute("aria-valuetext", iso === null ? "all dates" : iso);
     if (iso !== null) slider.value = String(dayOf(iso));
     applySoon();
   }
@@ -359,6 +370,28 @@
     document.getElementById("date-min").textContent = data.meta.dateMin.slice(0, 4);
     document.getElementById("date-max").textContent = data.meta.dateMax.slice(0, 4);
     slider.addEventListener("input", () => { stop(); setAsOf(isoOf(Number(slider.value))); });
+    slider.addEventListener("keydown", (ev) => {
+      const months = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 120, PageDown: -120 }[ev.key];
+      let day = null;
+      if (months !== undefined) day = dayOf(addMonths(isoOf(Number(slider.value)), months));
+      else if (ev.key === "Home") day = Number(slider.min);
+      else if (ev.key === "End") day = Number(slider.max);
+      if (day === null) return;
+      ev.preventDefault();
+      stop();
+      setAsOf(isoOf(Math.min(Number(slider.max), Math.max(Number(slider.min), day))));
+    });
+    const bubble = document.getElementById("asof-bubble");
+    const showBubble = () => {
+      const lo = Number(slider.min);
+      const span = Math.max(1, Number(slider.max) - lo);
+      bubble.textContent = isoOf(Number(slider.value));
+      bubble.style.left = ((Number(slider.value) - lo) / span * 100) + "%";
+      bubble.hidden = false;
+    };
+    slider.addEventListener("pointerdown", showBubble);
+    slider.addEventListener("input", () => { if (!bubble.hidden) showBubble(); });
+    for (const ev of ["pointerup", "pointercancel", "blur"]) slider.addEventListener(ev, () => { bubble.hidden = true; });
     asofOn.addEventListener("change", () => setAsOf(asofOn.checked ? isoOf(Number(slider.value)) : null));
     document.getElementById("asof-all").addEventListener("click", () => { stop(); setAsOf(null); });
     playButton.addEventListener("click", () => {
@@ -399,10 +432,16 @@
   physicsBox.addEventListener("change", () => network.setOptions({ physics: { enabled: physicsBox.checked } }));
   // Fit the graph to the screen, but never blow a small graph up past life size.
   function fit() {
+    network.redraw();  // the canvas takes the size of its box (between the side bars) first
     network.fit({ animation: false });
     if (network.getScale() > 1) network.moveTo({ scale: 1 });
   }
   document.getElementById("fit").addEventListener("click", fit);
+  // Until the reader moves the view, a change of the graph box's size (the first layout of the
+  // page, a window resized) fits the graph to it again: no node starts hidden at an edge.
+  let untouched = true;
+  for (const ev of ["dragStart", "zoom", "click"]) network.on(ev, () => { untouched = false; });
+  new ResizeObserver(() => { if (untouched) fit(); }).observe(container);
 
   // ---- details panel ------------------------------------------------------------
 
@@ -532,7 +571,9 @@
     state.selected = { kind: "node", id: id };
     if (state.visible.has(id)) {
       network.selectNodes([id]);
-      network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
+      // Move to the node at the reader's own zoom: zooming in on a click blew the labels up
+      // until the central ones overlapped.
+      network.focus(id, { scale: network.getScale(), animation: { duration: 300 } });
     } else {
       network.unselectAll();
     }
@@ -564,6 +605,7 @@
   }
 
   network.on("click", (p) => {
+    hideTip();
     if (p.nodes.length) pick(p.nodes[0]);
     else if (p.edges.length) pickEdge(p.edges[0]);
     else renderOverview();
@@ -588,6 +630,8 @@
     tooltip.style.top = Math.max(0, y) + "px";
   }
 
+  function hideTip() { tooltip.hidden = true; }
+
   function showTip(lines) {
     tooltip.textContent = lines.filter(Boolean).join("\n");
     tooltip.hidden = false;
@@ -608,7 +652,7 @@
     showTip([a + " → " + readable(e.type) + " → " + b, e.status || "", when(e),
       e.sources.length + " source" + (e.sources.length === 1 ? "" : "s") + " (click)"]);
   });
-  for (const ev of ["blurNode", "blurEdge", "dragStart", "zoom"]) network.on(ev, () => { tooltip.hidden = true; });
+  for (const ev of ["blurNode", "blurEdge", "dragStart", "zoom", "click"]) network.on(ev, hideTip);
 
   // ---- search --------------------------------------------------------------------
 
