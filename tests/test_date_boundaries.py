@@ -135,10 +135,13 @@ def test_officials_on_the_days_around_a_term(store: str, day: str, alpha: bool, 
         n for n, held in (("Alpha", alpha), ("Beta", beta)) if held]
 
 
-def test_officials_with_a_partial_day_mean_its_first_day(store: str) -> None:
-    assert column(store, "officials", "person", day="2021-06") == ["Alpha"]
+def test_officials_on_a_partial_day_mean_its_last_day(store: str) -> None:
+    """A point in time given as a month or year is its last day, as with --as-of (README)."""
+    assert column(store, "officials", "person", day="2021-06") == []  # 30 June: Alpha left on the 20th
     assert column(store, "officials", "person", day="2020-08") == ["Alpha"]
-    assert column(store, "officials", "person", day="2020") == ["Beta"]
+    assert column(store, "officials", "person", day="2020") == ["Alpha"]  # Beta left in July
+    assert column(store, "officials", "person", day="2019") == ["Beta"]
+    assert column(store, "officials", "person", day="2020-03") == ["Alpha", "Beta"]
     assert column(store, "officials", "person", day="2021-07") == []
 
 
