@@ -96,6 +96,8 @@ class LoadReport:
     seconds: float
     changes: Changes = field(default_factory=Changes)
     removed_files: list[str] = field(default_factory=list)  # origins of files gone from a loaded folder
+    nodes: int = 0  # what the files hold, written or not
+    relationships: int = 0
 
 
 def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
@@ -115,9 +117,10 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
         dataset, index, gone = _read_into(st, given, files)
         changes, changed = _changes(st, dataset, index)
         counts = dataset.counts()
+        held = len(dataset.nodes), len(dataset.relationships)
         if not changed:
             return LoadReport(st.location, len(files), counts, WriteResult(),
-                              time.perf_counter() - started, changes, gone)
+                              time.perf_counter() - started, changes, gone, *held)
         if len(changed) < len(dataset.origins):
             dataset = Dataset([n for n in dataset.nodes if n.origin in changed],
                               [r for r in dataset.relationships if r.origin in changed],
@@ -129,7 +132,7 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
         else:
             result = st.write(dataset)
         return LoadReport(st.location, len(files), counts, result, time.perf_counter() - started,
-                          changes, gone)
+                          changes, gone, *held)
 
 
 def _files(paths: Iterable[str | Path] | None) -> tuple[list[str | Path], list[Path]]:
@@ -353,6 +356,9 @@ def normalize(text: str) -> str:
     return " ".join(out.split())
 
 
+UN_REFERENCE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")  # a UN sanctions list reference: KPi.052
+
+
 def resolve(st: Store, name: str) -> str:
     """The id of the node called ``name``: an id, a name or any alias.
 
@@ -373,8 +379,6 @@ def resolve(st: Store, name: str) -> str:
                 return found.pop()
         raise
 
-
-UN_REFERENCE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")
 
 
 def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:

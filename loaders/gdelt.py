@@ -326,7 +326,11 @@ def _read_events(rows: Iterator[tuple[int, str]], data: GdeltData, wanted: set[s
 
 
 def _sqldate(text: str) -> date | None:
-    """A GDELT SQLDATE (YYYYMMDD), or None when it is none (:func:`_event` reports it)."""
+    """A GDELT SQLDATE (YYYYMMDD), or None when it is none (:func:`_event` reports it).
+
+    >>> _sqldate("19820501"), _sqldate("1982051"), _sqldate("19821301")
+    (datetime.date(1982, 5, 1), None, None)
+    """
     text = text.strip()
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
@@ -338,13 +342,9 @@ def _event(cells: list[str], n: int, a: str, b: str, codes: dict[str, Any]) -> E
     event_id = cells[COL["GLOBALEVENTID"]].strip()
     if not event_id.isdigit():
         raise _Bad("GLOBALEVENTID", event_id, "not an event id (digits)")
-    raw_day = cells[COL["SQLDATE"]].strip()
-    try:
-        day = date(int(raw_day[:4]), int(raw_day[4:6]), int(raw_day[6:8]))
-        if len(raw_day) != 8:
-            raise ValueError
-    except ValueError:
-        raise _Bad("SQLDATE", raw_day, "not a date (YYYYMMDD)") from None
+    day = _sqldate(cells[COL["SQLDATE"]])
+    if day is None:
+        raise _Bad("SQLDATE", cells[COL["SQLDATE"]].strip(), "not a date (YYYYMMDD)")
     code = cells[COL["EventCode"]].strip()
     if code not in codes:
         raise _Bad("EventCode", code, "not a CAMEO event code")

@@ -46,10 +46,7 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
         return
     from relgraph.formats import clean_line, plural
 
-    c, counts = report.changes, report.dataset_counts
-    schema_nodes = _node_types()
-    n_nodes = sum(n for t, n in counts.items() if t in schema_nodes)
-    n_rels = sum(n for t, n in counts.items() if t not in schema_nodes)
+    c, n_nodes, n_rels = report.changes, report.nodes, report.relationships
     files = plural(report.files, "file")
     if not c:
         click.echo(clean_line(f"Nothing changed: {report.location} already holds the "
@@ -69,12 +66,6 @@ def load(paths: tuple[str, ...], store: str | None, quiet: bool) -> None:
                               + ", ".join(report.removed_files)))
     again = "" if store is None else " --store " + shlex.quote(store)
     click.echo(clean_line(f'Next: relgraph stats{again}, or relgraph show "Rajin-Khasan"{again}'))
-
-
-def _node_types() -> set[str]:
-    from relgraph.schema import load_schema
-
-    return set(load_schema().nodes)
 
 
 @click.command()

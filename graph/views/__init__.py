@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from relgraph.errors import UsageError
+from relgraph.formats import plural
 
 __all__ = ["ViewReport", "referenced", "render", "view"]
 
@@ -204,7 +205,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         ranked = centrality(H, size_by or "degree", seed=0).scores
         kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
         H = H.subgraph(s.id for s in kept).copy()
-        what += f", its {top} most central node{'s' if top != 1 else ''} by {size_by or 'degree'}"
+        what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
     if max_nodes and H.number_of_nodes() > max_nodes:
         raise UsageError(
             f"{H.number_of_nodes():,} nodes are too many for a readable view (the limit is "
@@ -215,7 +216,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
     subtitle = " · ".join([
         what[0].upper() + what[1:],
-        f"{n_nodes} node{'s' if n_nodes != 1 else ''}, {n_rels} relationship{'s' if n_rels != 1 else ''}",
+        f"{plural(n_nodes, 'node')}, {plural(n_rels, 'relationship')}",
         *([f"filters: {scope}"] if scope != "no filters" else []),
         f"generated {date.today().isoformat()} by relgraph",
     ])
