@@ -254,3 +254,27 @@ def neo4j(tmp_path_factory: pytest.TempPathFactory) -> Any:
             yield Neo4jTarget(server.uri, "neo4j", password, server)
     finally:
         server.stop()
+
+
+# Properties an analysis reads without the rest (Store.iter_nodes/iter_relationships `fields`):
+# some every type has, some few have, one no type has.
+SOME_FIELDS = ("name", "status", "date", "datePrecision", "validFrom", "sources", "role", "noSuchProperty")
+
+
+def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tuple[str, ...]) -> None:
+    """Reading some types and some properties gives exactly the whole records cut down to them
+    (``id`` always), in the same order."""
+    from relgraph.store import open_store
+
+    with open_store(location, read_only=True) as st:
+        full = list(st.iter_nodes()), list(st.iter_relationships())
+        nodes = list(st.iter_nodes(node_types, SOME_FIELDS))
+        rels = list(st.iter_relationships(rel_types, SOME_FIELDS))
+
+    def cut(p: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in p.items() if k in SOME_FIELDS or k == "id"}
+
+    assert nodes == [(i, t, cut(p)) for i, t, p in full[0] if t in node_types]
+    assert rels == [(i, t, a, b, cut(p)) for i, t, a, b, p in full[1] if t in rel_types]
+    assert len(nodes) > len(node_types) and len(rels) > len(rel_types)  # something was read of each
+    assert {k for *_, p in rels for k in p} >= {"id", "status", "sources", "role"}

@@ -596,18 +596,38 @@ def test_sampled_betweenness_samples_fewer_sources_than_nodes_with_seed_0_by_def
 
 
 def test_eigenvector_without_ties_and_when_it_does_not_converge(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.analytics import measures
     from relgraph.analytics.measures import scores
 
     assert scores(nx.empty_graph(["a", "b"]), "eigenvector") == {"a": 0.0, "b": 0.0}
     pair = scores(nx.path_graph(["a", "b"]), "eigenvector")
     assert pair == pytest.approx({"a": 0.5**0.5, "b": 0.5**0.5})
 
-    def no_convergence(*_: object, **__: object) -> None:  # networkx's answer on a graph it cannot rank
+    def no_convergence(*_: object, **__: object) -> None:  # the answer on a graph it cannot rank
         raise nx.PowerIterationFailedConvergence(10_000)
 
-    monkeypatch.setattr(nx, "eigenvector_centrality", no_convergence)
+    monkeypatch.setattr(measures, "eigenvector", no_convergence)
     with pytest.raises(UsageError, match="did not converge on this graph; try --measure pagerank"):
         scores(nx.path_graph(["a", "b"]), "eigenvector")
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_eigenvector_on_arrays_is_networkx_eigenvector_centrality(weighted: bool) -> None:
+    from relgraph.analytics.measures import eigenvector
+
+    for seed in range(5):
+        G = nx.gnm_random_graph(60, 150 + 40 * seed, seed=seed)
+        G.add_edge(3, 3)  # a self-loop counts once, as G[3] lists it
+        for i, (_, _, d) in enumerate(G.edges(data=True)):
+            d["w"] = 1 + (i * 7 + seed) % 5
+        w = "w" if weighted else None
+        ours, theirs = eigenvector(G, weight=w), nx.eigenvector_centrality(G, max_iter=10_000, weight=w)
+        assert list(ours) == list(theirs)
+        assert ours == pytest.approx(theirs, abs=1e-12)
+    with pytest.raises(nx.PowerIterationFailedConvergence):
+        eigenvector(nx.path_graph(30), max_iter=5)
+    with pytest.raises(nx.NetworkXPointlessConcept):
+        eigenvector(nx.empty_graph(0))
 
 
 def test_betweenness_samples_on_big_graphs_only(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Neo4jTarget
+from conftest import FIXTURES, Neo4jTarget, check_some_fields
 
 from relgraph import api, imports
 from relgraph.errors import StoreError
@@ -100,6 +100,11 @@ def test_sync_there_and_back(empty_neo4j: str, embedded: str, embedded_dump: Dum
     back = str(tmp_path / "back.db")
     api.sync(empty_neo4j, back)
     assert_same_graph(dump(back), embedded_dump)
+
+
+def test_some_types_and_properties_are_the_whole_records_cut_down(empty_neo4j: str) -> None:
+    api.load(store=empty_neo4j)
+    check_some_fields(empty_neo4j, ("Person", "Event", "Document"), ("PARTICIPATED_IN", "HOLDS", "SIGNED"))
 
 
 def test_values_come_back_typed(empty_neo4j: str) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINI, MINI_NODE_COUNTS, MINI_REL_COUNTS, by_id, dump_store
+from conftest import MINI, MINI_NODE_COUNTS, MINI_REL_COUNTS, by_id, check_some_fields, dump_store
 
 from relgraph import api
 from relgraph.errors import InputError, StoreError, StoreInUseError, UsageError
@@ -89,6 +89,11 @@ def test_node_lookups(mini_template: str) -> None:
         incoming = [(n.rel_type, n.outgoing, n.other_id) for n in st.neighbours("state:RUS")]
         assert sorted(incoming) == [("PARTNER_IN", True, "project:rajin-khasan-railway"),
                                     ("POST_IN", False, "position:rus-president")]
+
+
+def test_some_types_and_properties_are_the_whole_records_cut_down(tmp_store: str) -> None:
+    api.load(store=tmp_store)  # the bundled data: every type of node and relationship it has
+    check_some_fields(tmp_store, ("Person", "Event", "Document"), ("PARTICIPATED_IN", "HOLDS", "SIGNED"))
 
 
 def test_attached_finds_every_relationship_of_the_given_nodes(mini_template: str) -> None:

@@ -8,7 +8,7 @@ same for both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,12 +86,18 @@ class Store(ABC):
         """A node's properties (with ``type``), or None."""
 
     @abstractmethod
-    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every node as (id, type, properties), properties without nulls."""
+    def iter_nodes(self, types: Collection[str] | None = None,
+                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every node as (id, type, properties), properties without nulls, in order of
+        type then id. ``types`` keeps those node types only; ``fields`` reads only those
+        properties (and ``id``), which is many times faster than whole records on a
+        large store (an analysis needs a few)."""
 
     @abstractmethod
-    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
-        """Every relationship as (id, type, source id, target id, properties)."""
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+                           ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        """Every relationship as (id, type, source id, target id, properties); ``types``
+        and ``fields`` as for :meth:`iter_nodes`."""
 
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:

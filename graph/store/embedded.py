@@ -14,7 +14,7 @@ import math
 import os
 import tempfile
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -240,19 +240,48 @@ class EmbeddedStore(Store):
         _, rows = self._exec(f"MATCH (n:{t.name}) WHERE n.id = $id RETURN n", {"id": node_id})
         return {"type": t.name, **_clean(rows[0][0])} if rows else None
 
-    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def iter_nodes(self, types: Collection[str] | None = None,
+                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for t in self._node_tables():
-            _, rows = self._exec(f"MATCH (n:{t}) RETURN n ORDER BY n.id")
-            for (n,) in rows:
-                props = _clean(n)
-                yield props["id"], t, props
+            if types is not None and t not in types:
+                continue
+            if fields is None:
+                _, rows = self._exec(f"MATCH (n:{t}) RETURN n ORDER BY n.id")
+                for (n,) in rows:
+                    props = _clean(n)
+                    yield props["id"], t, props
+                continue
+            cols = self._fields(self.schema.nodes[t].properties, fields)
+            returned = "".join(f", n.{c}" for c in cols)
+            _, rows = self._exec(f"MATCH (n:{t}) RETURN n.id{returned} ORDER BY n.id")
+            for node_id, *values in rows:
+                props = {c: v for c, v in zip(cols, values, strict=True) if v is not None}
+                props["id"] = node_id
+                yield node_id, t, props
 
-    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+                           ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
         for t in self._rel_tables():
-            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r, a.id, b.id ORDER BY r.id")
-            for r, a, b in rows:
-                props = _clean(r)
-                yield props["id"], t, a, b, props
+            if types is not None and t not in types:
+                continue
+            if fields is None:
+                _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r, a.id, b.id ORDER BY r.id")
+                for r, a, b in rows:
+                    props = _clean(r)
+                    yield props["id"], t, a, b, props
+                continue
+            cols = self._fields(self.schema.relationships[t].properties, fields)
+            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r.id, a.id, b.id"
+                                 f"{''.join(f', r.{c}' for c in cols)} ORDER BY r.id")
+            for rel_id, a, b, *values in rows:
+                props = {c: v for c, v in zip(cols, values, strict=True) if v is not None}
+                props["id"] = rel_id
+                yield rel_id, t, a, b, props
+
+    def _fields(self, props: dict[str, Property], fields: Sequence[str]) -> list[str]:
+        """The columns of a table among ``fields``: schema names only, never text from outside."""
+        have = {p.name for p in _columns(self.schema, props)}
+        return [f for f in dict.fromkeys(fields) if f in have and f != "id"]
 
     def records_of(self, origins: list[str]) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                       list[tuple[str, str, str, str, dict[str, Any]]]]:

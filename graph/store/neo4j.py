@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
 from relgraph.errors import StoreError, UsageError
@@ -95,6 +95,12 @@ READS = {
     ),
     "iter_nodes": "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id",
     "iter_rels": "MATCH (a)-[r:{rel}]->(b) RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id",
+    # Some properties only (their names a parameter): an analysis reads a few of many.
+    "iter_node_fields": "MATCH (n:{label}) RETURN n.id AS id, [k IN $fields | n[k]] AS values ORDER BY n.id",
+    "iter_rel_fields": (
+        "MATCH (a)-[r:{rel}]->(b) RETURN r.id AS id, a.id AS a, b.id AS b, [k IN $fields | r[k]] AS values "
+        "ORDER BY r.id"
+    ),
     "origin_nodes": (
         "MATCH (n:{label}) WHERE n.origin IN $origins RETURN properties(n) AS props ORDER BY n.id"
     ),
@@ -120,11 +126,13 @@ def all_statements(schema: Schema) -> list[str]:
     for label in schema.nodes:
         out += [node_upsert_statement(label), node_delete_statement(label)]
         out += [READS[k].format(label=label) for k in ("node_index", "count_nodes", "node", "names",
-                                                        "neighbours", "iter_nodes", "origin_nodes")]
+                                                        "neighbours", "iter_nodes", "iter_node_fields",
+                                                        "origin_nodes")]
     for rel, spec in schema.relationships.items():
         out += [rel_upsert_statement(rel, a, b) for a, b in spec.endpoints]
         out += [rel_ends_statement(rel), rel_delete_statement(rel)]
-        out += [READS[k].format(rel=rel) for k in ("count_rels", "iter_rels", "origin_rels", "rel_origins")]
+        out += [READS[k].format(rel=rel)
+                for k in ("count_rels", "iter_rels", "iter_rel_fields", "origin_rels", "rel_origins")]
     out.append(READS["attached"])
     return out
 
@@ -297,11 +305,20 @@ class Neo4jStore(Store):
         _, rows = self._read(READS["neighbours"].format(label=t.name), {"id": node_id})
         return [Neighbour(rt, out, props, mid, ml, mn) for rt, out, props, mid, ml, mn in rows]
 
-    def iter_nodes(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def iter_nodes(self, types: Collection[str] | None = None,
+                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for t in self.schema.nodes:
-            _, rows = self._read(READS["iter_nodes"].format(label=t))
-            for (props,) in rows:
-                yield props["id"], t, props
+            if types is not None and t not in types:
+                continue
+            if fields is None:
+                _, rows = self._read(READS["iter_nodes"].format(label=t))
+                for (props,) in rows:
+                    yield props["id"], t, props
+                continue
+            names = [f for f in dict.fromkeys(fields) if f != "id"]
+            _, rows = self._read(READS["iter_node_fields"].format(label=t), {"fields": names})
+            for node_id, values in rows:
+                yield node_id, t, {**_present(names, values), "id": node_id}
 
     def records_of(self, origins: list[str]) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                       list[tuple[str, str, str, str, dict[str, Any]]]]:
@@ -321,11 +338,20 @@ class Neo4jStore(Store):
             out.update(o for (o,) in self._read(READS["rel_origins"].format(rel=t))[1])
         return out - {None}
 
-    def iter_relationships(self) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+                           ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
         for t in self.schema.relationships:
-            _, rows = self._read(READS["iter_rels"].format(rel=t))
-            for props, a, b in rows:
-                yield props["id"], t, a, b, props
+            if types is not None and t not in types:
+                continue
+            if fields is None:
+                _, rows = self._read(READS["iter_rels"].format(rel=t))
+                for props, a, b in rows:
+                    yield props["id"], t, a, b, props
+                continue
+            names = [f for f in dict.fromkeys(fields) if f != "id"]
+            _, rows = self._read(READS["iter_rel_fields"].format(rel=t), {"fields": names})
+            for rel_id, a, b, values in rows:
+                yield rel_id, t, a, b, {**_present(names, values), "id": rel_id}
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,
             write: bool = False) -> tuple[list[str], list[list[Any]]]:
@@ -409,6 +435,10 @@ def _statement(cypher: str, params: dict[str, Any] | None) -> Callable[[Any], Ro
         return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
 
     return work
+
+
+def _present(names: list[str], values: list[Any]) -> dict[str, Any]:
+    return {k: v for k, v in zip(names, values, strict=True) if v is not None}
 
 
 def _chunks(rows: list, size: int = BATCH) -> Iterator[list]:
