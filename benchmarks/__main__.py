@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.generate import Generated, Spec, generate, parse_size, size_label
-from benchmarks.harness import Run, fmt, loadavg, table
+from benchmarks.harness import Run, fix_threads, fmt, loadavg, table
 
 AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt", "neo4j", "gds")
 HERE = Path(__file__).resolve().parent
@@ -40,6 +40,7 @@ def _dataset(size: int, seed: int, work: Path) -> Generated:
 
 def run(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
+    fix_threads(args.threads)
     areas = [a.strip() for a in args.only.split(",")] if args.only else list(AREAS)
     unknown = [a for a in areas if a not in AREAS]
     if unknown:
@@ -48,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     work = Path(args.workdir or Path(tempfile.gettempdir()) / "relgraph-bench" / size_label(size))
     work.mkdir(parents=True, exist_ok=True)
     repeats = args.repeats or (1 if size >= 1_000_000 else 3)
-    bench = Run(size, {"areas": areas, "repeats": repeats, "seed": args.seed, "workdir": str(work)})
+    bench = Run(size, {"areas": areas, "repeats": repeats, "seed": args.seed, "workdir": str(work),
+                       "threads": args.threads, "cli_timeout": args.cli_timeout})
     print(bench.header(), file=sys.stderr, flush=True)
     g = _dataset(size, args.seed, work)
     bench.dataset = {"nodes": g.nodes, "relationships": g.relationships, "node_count": g.node_count,
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if "queries" in areas:
         from benchmarks import querying
 
-        querying.run(bench, str(store), g, runs=args.query_runs)
+        querying.run(bench, str(store), g, runs=args.query_runs, cli_timeout=args.cli_timeout)
     if "neo4j" in areas:
         from benchmarks import in_neo4j
 
@@ -78,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     if "analytics" in areas:
         from benchmarks import analysing
 
-        analysing.run(bench, str(store), work, repeats=repeats)
+        analysing.run(bench, str(store), work, repeats=repeats, samples=g.samples,
+                      cli_timeout=args.cli_timeout)
     if "views" in areas:
         from benchmarks import viewing
 
@@ -151,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--query-runs", type=int, default=20, help="runs of each stored query (default 20)")
     r.add_argument("--cli-runs", type=int, default=15, help="runs of each start-up (default 15)")
     r.add_argument("--seed", type=int, default=42)
+    r.add_argument("--threads", type=int, default=1,
+                   help="threads for igraph (OpenMP) and numpy (BLAS), set for every reference (default 1)")
+    r.add_argument("--cli-timeout", type=float, default=300.0,
+                   help="seconds a fresh relgraph process may run before it is killed and shown so "
+                        "(default 300)")
     r.add_argument("--workdir", help="where data files and stores go (default: $TMPDIR/relgraph-bench/SIZE)")
     r.add_argument("--json", help="write the results here (default: benchmarks/results/latest-SIZE.json; "
                    "with --only: latest-SIZE-AREA.json)")

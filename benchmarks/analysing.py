@@ -12,6 +12,11 @@
   ``--measure betweenness`` runs on graphs over 2,000 nodes) against igraph's
   ``betweenness(sources=...)`` from the same K sources.
 - **exact betweenness** at the 10k size (and below): wall time, networkx and igraph.
+- **end to end**: each ``relgraph analyze`` command as an analyst runs it, a fresh
+  process from start to exit (imports, opening the store, the projection, the
+  algorithm, the printed answer): wall time and peak resident memory. Target at
+  every size: 15 s and 2 GB. A command still running at ``--cli-timeout`` is
+  killed and shown as such.
 
 The graph is what ``relgraph analyze`` sees by default: every node type but
 Documents, every relationship.
@@ -19,14 +24,53 @@ Documents, every relationship.
 
 from __future__ import annotations
 
+import gc
 import random
 import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import Figure, Run, timed
+from benchmarks.harness import Figure, Run, run_process, timed
 
 PAGERANK_LIMIT = 3.0  # times igraph's
+E2E_SECONDS, E2E_MB = 15.0, 2048.0
+
+
+def commands(samples: dict[str, list[str]]) -> list[list[str]]:
+    """Every ``relgraph analyze`` command, with the generated graph's busiest nodes."""
+    person, other, state = samples["persons"][0], samples["persons"][1], samples["states"][1]
+    return [
+        ["centrality", "--measure", "degree", "--top", "10"],
+        ["centrality", "--measure", "pagerank", "--top", "10"],
+        ["centrality", "--measure", "eigenvector", "--top", "10"],
+        ["centrality", "--measure", "pagerank", "--top", "10", "--as-of", "2015"],
+        ["centrality", "--measure", "pagerank", "--top", "10", "--fold"],
+        ["centrality", "--measure", "betweenness", "--top", "10"],
+        ["centrality", "--measure", "closeness", "--top", "10"],
+        ["communities"],
+        ["brokers"],
+        ["ego", person],
+        ["path", person, state],
+        ["path", person, other, "--all"],
+        ["compare", "--as-of", "2010", "--as-of", "2020"],
+        ["compare", "--as-of", "2019", "--as-of", "2020", "--changes"],
+    ]
+
+
+def end_to_end(bench: Run, store: str, samples: dict[str, list[str]], *, timeout: float) -> None:
+    from benchmarks.startup import relgraph_command
+
+    exe = relgraph_command()[:-1]  # without --help
+    for argv in commands(samples):
+        p = run_process([*exe, "analyze", *argv, "--store", store], timeout=timeout)
+        shown = " ".join(a if " " not in a else repr(a) for a in argv)
+        f = bench.add(Figure("analytics", f"relgraph analyze {shown}", "s", [p.seconds],
+                             target=f"<= {E2E_SECONDS:.0f} s, <= {E2E_MB:.0f} MB", peak_mb=p.peak_mb))
+        f.met = p.returncode == 0 and p.seconds <= E2E_SECONDS and p.peak_mb <= E2E_MB
+        if p.returncode is None:
+            f.note = f"killed at {timeout:.0f} s (--cli-timeout)"
+        elif p.returncode != 0:
+            f.note = f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:]}"
 
 
 def _igraph(U: Any) -> tuple[Any, dict[Any, int]]:
@@ -37,25 +81,40 @@ def _igraph(U: Any) -> tuple[Any, dict[Any, int]]:
     return G, index
 
 
-def run(bench: Run, store: str, work: Path, *, repeats: int) -> None:
+def run(bench: Run, store: str, work: Path, *, repeats: int, samples: dict[str, list[str]],
+        cli_timeout: float = 300.0) -> None:
     from relgraph.analytics.measures import pagerank, scores
-    from relgraph.analytics.project import project, select, simple
+    from relgraph.analytics.project import NODE_FIELDS, project, select, simple, type_sets
     from relgraph.store import open_store
 
-    proj, scan = [], []
-    G = None
-    for _ in range(repeats):
-        with open_store(store, read_only=True) as st:
-            s, _ = timed(lambda st=st: (sum(1 for _ in st.iter_nodes()),
-                                        sum(1 for _ in st.iter_relationships())))
-            scan.append(s)
-        with open_store(store, read_only=True) as st:
-            s, G = timed(lambda st=st: project(st))
-            proj.append(s)
-    assert G is not None
-    f = bench.add(Figure("analytics", "project the store into networkx", "s", proj,
-                         "store scan of the same rows", scan))
-    f.note = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} relationships"
+    end_to_end(bench, store, samples, timeout=cli_timeout)
+
+    # As `relgraph analyze centrality` reads the store (no filter but the default types),
+    # and whole records (what a notebook's read_store() gives).
+    nodes, rels = type_sets([])
+    lean: dict[str, Any] = {"node_types": nodes, "rel_types": rels, "node_fields": NODE_FIELDS,
+                            "rel_fields": ()}
+    for label, how in (("as analyze reads it (types kept, some properties)", lean),
+                       ("whole records", {})):
+        proj, scan = [], []
+        G = None
+        for _ in range(repeats):
+            with open_store(store, read_only=True) as st:
+                s, _ = timed(lambda st=st, how=how: (
+                    sum(1 for _ in st.iter_nodes(how.get("node_types"), how.get("node_fields"))),
+                    sum(1 for _ in st.iter_relationships(how.get("rel_types"), how.get("rel_fields")))))
+                scan.append(s)
+            with open_store(store, read_only=True) as st:
+                gc.disable()  # as relgraph.analytics.api does
+                try:
+                    s, G = timed(lambda st=st, how=how: project(st, **how))
+                finally:
+                    gc.enable()
+                proj.append(s)
+        assert G is not None
+        f = bench.add(Figure("analytics", f"project into networkx, {label}", "s", proj,
+                             "store scan of the same rows and properties", scan))
+        f.note = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} relationships"
     U = simple(select(G))
     build, (Gi, index) = timed(lambda: _igraph(U))
     n, m = U.number_of_nodes(), U.number_of_edges()

@@ -38,6 +38,10 @@ class Figure:
     note: str = ""
     # For latency figures: the 95th percentile too.
     p95: float | None = None
+    # For fresh processes: the largest peak resident memory of a run, in MB.
+    peak_mb: float | None = None
+    # For queries: how many rows a run returned (min-max over the parameter sets).
+    rows: str = ""
 
     @property
     def median(self) -> float:
@@ -91,6 +95,66 @@ def repeat(fn: Callable[[], Any], n: int, *, warmup: int = 0) -> list[float]:
     return [timed(fn)[0] for _ in range(n)]
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def fix_threads(n: int) -> None:
+    """Every library the suite measures (igraph's OpenMP, numpy's BLAS) to ``n`` threads,
+    before any of them is imported: igraph's times swung 200x when it raced the other
+    work for 2 cores."""
+    for var in THREAD_VARIABLES:
+        os.environ[var] = str(n)
+
+
+@dataclass
+class Process:
+    """One fresh process, as a user runs a command: wall time and peak resident memory."""
+
+    seconds: float
+    peak_mb: float
+    returncode: int | None  # None: killed at the time limit
+    stderr: str
+
+
+# Runs the command and reports its peak memory. A child's ru_maxrss starts from the memory
+# of the process that forked it (Linux keeps the old high-water mark across exec), so the
+# command is started from this small launcher, not from the suite (600 MB at 10k).
+_MARK = "relgraph-benchmark-peak-kb"
+_LAUNCHER = f"""
+import os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(p.pid, 0)
+sys.stderr.write("\\n{_MARK} %d\\n" % usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_process(argv: list[str], *, timeout: float) -> Process:
+    """Run ``argv`` to its exit (stdout discarded): wall time, and the peak memory of the
+    command itself (``wait4`` in a small launcher, see above)."""
+    import signal
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, *argv], stdout=subprocess.DEVNULL,
+                                stderr=err, start_new_session=True)
+        try:
+            code: int | None = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            code = None
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    peak_kb = 0
+    lines = text.rstrip("\n").split("\n")
+    if lines and lines[-1].startswith(_MARK + " "):
+        peak_kb = int(lines.pop().split()[1])
+    return Process(seconds, peak_kb / 1024, code, "\n".join(lines))
+
+
 def loadavg() -> list[float]:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -132,6 +196,7 @@ def machine() -> dict[str, Any]:
         "versions": {d: _version(d) for d in ("real_ladybug", "networkx", "igraph", "pyvis", "numpy",
                                                "PyYAML", "neo4j")},
         "git": _git_head(),
+        "threads": {v: os.environ.get(v) for v in THREAD_VARIABLES},
     }
 
 
@@ -174,14 +239,15 @@ def fmt(value: float | None, unit: str = "") -> str:
 
 def table(figures: list[Figure]) -> str:
     """The figures as a fixed-width text table (also valid Markdown)."""
-    head = ["area", "figure", "median", "min", "max", "p95", "reference", "ref median", "ratio", "target",
-            "met"]
+    head = ["area", "figure", "median", "min", "max", "p95", "peak RSS", "rows", "reference", "ref median",
+            "ratio", "target", "met"]
     rows = []
     for f in figures:
         ratio = f.ratio
         rows.append([
             f.area, f.name, fmt(f.median, f.unit), fmt(min(f.samples, default=None)),
             fmt(max(f.samples, default=None)), fmt(f.p95) if f.p95 is not None else "",
+            fmt(f.peak_mb, "MB") if f.peak_mb is not None else "", f.rows,
             f.reference, fmt(f.ref_median, f.unit) if f.ref_median is not None else "",
             f"{ratio:.2f}x" if ratio is not None else "", f.target,
             "" if f.met is None else ("yes" if f.met else "NO"),
@@ -234,5 +300,6 @@ class Run:
                 f"machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, "
                 f"real_ladybug {m['versions'].get('real_ladybug')}, "
                 f"networkx {m['versions'].get('networkx')}, "
-                f"igraph {m['versions'].get('igraph')}, git {m.get('git')}\n"
+                f"igraph {m['versions'].get('igraph')}, git {m.get('git')}, "
+                f"threads {m.get('threads', {}).get('OMP_NUM_THREADS')}\n"
                 f"load average: start {self.loadavg_start}, end {self.loadavg_end}")

@@ -1,8 +1,11 @@
 """Area 2, stored queries: p50 and p95 latency of every canned query, with varied parameters.
 
-Each query runs ``runs`` times on the store relgraph loaded, read-only, cycling
-through parameter sets drawn from the generated graph (its busiest persons,
-states and places, and a few date windows). A run is what the library does
+Each query runs on the store relgraph loaded, read-only, with parameter sets
+drawn from the generated graph (its busiest persons, states and places, the
+heaviest cases such as Russia and the DPRK for ``sources`` and ``hops=3`` for
+``neighbors``, and a few date windows); each set runs at least 3 times and
+``runs`` in all. The p95 over all runs hides a slow set among fast ones, so the
+table's target is judged on the slowest set's slowest run, named in the note. A run is what the library does
 for ``relgraph query run`` once the store is open: the parameters converted
 (node names resolved) and the Cypher run, every row fetched into Python.
 Opening the store (which every CLI call pays once) is measured on its own.
@@ -10,8 +13,10 @@ Opening the store (which every CLI call pays once) is measured on its own.
 The reference is the engine's floor for one query: a point lookup of a node
 by id (``MATCH (n:Person) WHERE n.id = $id RETURN n``).
 
-Targets: p50 under 50 ms for lookups, neighbourhoods and paths; no query over
-2 s at p95.
+Targets: p50 under 50 ms for lookups, neighbourhoods and paths; no run of any
+set over 1 s. Then each query runs once more as an analyst runs it, with its
+slowest set: ``relgraph query run NAME -p ...`` in a fresh process, wall time
+and peak memory.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import time
 from typing import Any
 
 from benchmarks.generate import Generated
-from benchmarks.harness import Figure, Run, percentile
+from benchmarks.harness import Figure, Run, percentile, run_process
 
 # What kind of question each canned query is: the 50 ms target is for the first three.
 KINDS = {
@@ -33,7 +38,7 @@ KINDS = {
     "search": "scan",
 }
 P50_TARGET_MS = 50.0
-P95_LIMIT_MS = 2000.0
+P95_LIMIT_MS = 1000.0
 WINDOWS = [("2023-09-01", "2023-09-30"), ("2010-01-01", "2010-03-31"), ("2001-06-01", "2001-06-30"),
            ("1995-01-01", "1995-01-31")]
 
@@ -45,7 +50,7 @@ def parameter_sets(g: Generated) -> dict[str, list[dict[str, Any]]]:
     pairs = list(zip(states, states[1:] + states[:1], strict=True))
     windows = [{"from": a, "to": b} for a, b in WINDOWS]
     return {
-        "sources": [{"node": p} for p in persons[:10]] + [{"node": st} for st in states[2:5]]
+        "sources": [{"node": p} for p in persons[:10]] + [{"node": st} for st in states[:5]]
         + [{"node": pl} for pl in places[:2]],
         "meetings": [{"a": p} for p in persons[:10]] + [{"a": persons[0], "b": persons[1]}],
         "officials": [{"state": st, "day": d} for st in states[:5] for d in ("2000-01-01", "2020-06-30")],
@@ -56,8 +61,8 @@ def parameter_sets(g: Generated) -> dict[str, list[dict[str, Any]]]:
         "dyad-years": [{"state": a, "other": b} for a, b in pairs[:6]],
         "sanctions": [{"target": st} for st in states[:4]],
         "common-partners": [{"a": a, "b": b} for a, b in zip(persons[:8], persons[8:16], strict=True)],
-        "neighbors": [{"node": p, "hops": 1} for p in persons[5:12]]
-        + [{"node": p, "hops": 2} for p in persons[20:24]],
+        "neighbors": [{"node": p, "hops": 1} for p in persons[:8]]
+        + [{"node": p, "hops": 2} for p in persons[:4]] + [{"node": persons[0], "hops": 3}],
         "shortest-path": [{"a": a, "b": b} for a, b in zip(persons[:8], persons[30:38], strict=True)],
         "changes": [{"from": a, "to": b} for a, b in WINDOWS],
         "timeline": [{**w, "party": st} for w, st in zip(windows, states, strict=False)] + windows,
@@ -68,12 +73,13 @@ def parameter_sets(g: Generated) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def run(bench: Run, store: str, g: Generated, *, runs: int = 20) -> None:
+def run(bench: Run, store: str, g: Generated, *, runs: int = 20, cli_timeout: float = 300.0) -> None:
     from relgraph.queries import convert_params, load_queries, run_on
     from relgraph.store import open_store
 
     queries = load_queries()
     params = parameter_sets(g)
+    slow_sets: dict[str, dict[str, Any]] = {}
     opens = []
     for _ in range(5):
         start = time.perf_counter()
@@ -96,19 +102,45 @@ def run(bench: Run, store: str, g: Generated, *, runs: int = 20) -> None:
                 continue
             q = queries[name]
             times, rows = [], []
-            for given in itertools.islice(itertools.cycle(sets), runs):
-                start = time.perf_counter()
-                values = convert_params(q, given, st)
-                _, result = run_on(st, q, values)
-                times.append((time.perf_counter() - start) * 1000)
-                rows.append(len(result))
+            by_set: list[list[float]] = []
+            for given in sets:
+                ms = []
+                for _ in range(max(3, -(-runs // len(sets)))):
+                    start = time.perf_counter()
+                    values = convert_params(q, given, st)
+                    _, result = run_on(st, q, values)
+                    ms.append((time.perf_counter() - start) * 1000)
+                    rows.append(len(result))
+                by_set.append(ms)
+                times += ms
             kind = KINDS.get(name, "scan")
             p50, p95 = percentile(times, 50), percentile(times, 95)
+            worst = max(range(len(sets)), key=lambda i: max(by_set[i]))
+            slowest = max(by_set[worst])
             if kind == "scan":
-                target, met = f"p95 < {P95_LIMIT_MS:.0f} ms", p95 < P95_LIMIT_MS
+                target, met = f"every run < {P95_LIMIT_MS:.0f} ms", slowest < P95_LIMIT_MS
             else:
-                target = f"p50 < {P50_TARGET_MS:.0f} ms, p95 < {P95_LIMIT_MS:.0f} ms"
-                met = p50 < P50_TARGET_MS and p95 < P95_LIMIT_MS
+                target = f"p50 < {P50_TARGET_MS:.0f} ms, every run < {P95_LIMIT_MS:.0f} ms"
+                met = p50 < P50_TARGET_MS and slowest < P95_LIMIT_MS
             f = bench.add(Figure("queries", f"{name} ({kind})", "ms", times, "point lookup by id", floor,
-                                 target=target, met=met, p95=p95))
-            f.note = f"{len(sets)} parameter sets, {runs} runs; rows returned: {min(rows)}-{max(rows)}"
+                                 target=target, met=met, p95=p95, rows=f"{min(rows)}-{max(rows)}"))
+            f.note = (f"{len(sets)} parameter sets, {len(times)} runs; slowest set {sets[worst]}: "
+                      f"max {slowest:.0f} ms")
+            slow_sets[name] = sets[worst]
+    for name, given in slow_sets.items():
+        end_to_end(bench, store, name, given, timeout=cli_timeout)
+
+
+def end_to_end(bench: Run, store: str, name: str, given: dict[str, Any], *, timeout: float) -> None:
+    """``relgraph query run NAME -p k=v ...`` in a fresh process."""
+    from benchmarks.startup import relgraph_command
+
+    params = [x for k, v in given.items() for x in ("-p", f"{k}={v}")]
+    p = run_process([*relgraph_command()[:-1], "query", "run", name, *params, "--store", store],
+                    timeout=timeout)
+    shown = " ".join(["relgraph query run", name, *params])
+    f = bench.add(Figure("queries", shown, "s", [p.seconds], peak_mb=p.peak_mb))
+    if p.returncode is None:
+        f.note = f"killed at {timeout:.0f} s (--cli-timeout)"
+    elif p.returncode != 0:
+        f.note = f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:]}"

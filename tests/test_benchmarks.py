@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 import hashlib
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,29 @@ def test_doctests_of_the_suite() -> None:
     for module in (generate, harness):
         failed, _ = doctest.testmod(module)
         assert failed == 0, module.__name__
+
+
+def test_a_fresh_process_is_timed_with_its_own_peak_memory() -> None:
+    from benchmarks.harness import run_process
+
+    ballast = bytearray(300 * 1024 * 1024)  # a big parent: the child's figure must not include it
+    p = run_process([sys.executable, "-c", "x = bytearray(60 * 1024 * 1024)"], timeout=60)
+    assert p.returncode == 0 and 60 <= p.peak_mb < 150 and p.seconds > 0
+    failed = run_process([sys.executable, "-c", "import sys; sys.exit('no such node')"], timeout=60)
+    assert failed.returncode == 1 and failed.stderr.strip() == "no such node"
+    slow = run_process([sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5)
+    assert slow.returncode is None and slow.seconds < 30
+    del ballast
+
+
+def test_the_analytics_area_runs_every_analyze_command_as_a_user_does(tmp_path: Path) -> None:
+    from benchmarks.analysing import commands
+
+    out = tmp_path / "r.json"
+    assert main(["run", "--size", "2000", "--only", "analytics", "--repeats", "1", "--workdir", str(tmp_path),
+                 "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    e2e = [f for f in data["figures"] if f["name"].startswith("relgraph analyze ")]
+    assert len(e2e) == len(commands({"persons": ["a", "b"], "states": ["c", "d"]}))
+    assert all(f["met"] and f["peak_mb"] > 30 and f["note"] == "" for f in e2e), e2e
+    assert data["machine"]["threads"]["OMP_NUM_THREADS"] == "1"
