@@ -706,3 +706,24 @@ def test_communities_are_numbered_largest_first_with_their_types_most_first() ->
 
     alone = communities(nx.empty_graph(["a", "b", "c"]))
     assert (alone.communities, alone.singletons, alone.modularity) == ([], 3, 0.0)
+
+
+@pytest.mark.parametrize("k", [None, 2, 17, 59])
+def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.analytics import measures
+
+    assert measures._igraph() is not None, "igraph is in the [test] extra"
+    for seed in range(4):
+        G = nx.relabel_nodes(nx.gnm_random_graph(60, 70 + 30 * seed, seed=seed), lambda i: f"n{i:02d}")
+        G.add_edges_from([("x", "y"), ("y", "y")])  # another component, and a self-loop
+        fast = measures.betweenness(G, k=k, seed=seed)
+        assert list(fast) == list(G)
+        assert fast == pytest.approx(nx.betweenness_centrality(G, k=k, seed=seed), abs=1e-12, rel=1e-12)
+        assert fast != pytest.approx(measures.betweenness(G, k=k, seed=seed + 1)) or k is None
+    with monkeypatch.context() as m:  # without igraph: networkx itself
+        m.setattr(measures, "_igraph", lambda: None)
+        assert measures.betweenness(G, k=k, seed=1) == nx.betweenness_centrality(G, k=k, seed=1)
+    W = nx.path_graph(["a", "b", "c", "d"])
+    nx.set_edge_attributes(W, 2.0, "distance")  # weighted: networkx's (igraph's ties differ)
+    assert measures.betweenness(W, weight="distance") == nx.betweenness_centrality(W, weight="distance")

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from relgraph.analytics.measures import DEFAULT_SAMPLES, EXACT_BETWEENNESS_UP_TO
+from relgraph.analytics.measures import DEFAULT_SAMPLES, EXACT_BETWEENNESS_UP_TO, betweenness
 from relgraph.analytics.project import analysis_config, label, simple
 from relgraph.errors import UsageError
 from relgraph.schema import Schema
@@ -187,7 +187,7 @@ def brokers(G: nx.MultiDiGraph, between: tuple[Any, Any] | None = None, *, top: 
     if k is None and len(U) > EXACT_BETWEENNESS_UP_TO:
         k = DEFAULT_SAMPLES
     sampled = k if k is not None and k < len(U) else None
-    btw = nx.betweenness_centrality(U, k=sampled, seed=seed) if len(U) else {}
+    btw = betweenness(U, k=sampled, seed=seed) if len(U) else {}
     cut = set(nx.articulation_points(U))
     roles = brokerage(U, group, between if len(between) == 2 else None)
     listed = []
