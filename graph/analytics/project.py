@@ -475,13 +475,13 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
             mtype = str(md.get("type", "fact"))
             tie = ties.setdefault((a, b, mtype), {
                 "type": f"SHARED_{mtype.upper()}", "weight": 0, "via": [], "viaNames": [],
-                "sources": [], "_rank": worst, "_starts": [], "_ends": [],
+                "sources": {}, "_rank": worst, "_starts": [], "_ends": [],
             })
             tie["weight"] += 1
             tie["via"].append(m)
             tie["viaNames"].append(md.get("name", str(m)))
             for d in (*links[a], *links[b]):
-                tie["sources"] += [s for s in d.get("sources") or [] if s not in tie["sources"]]
+                tie["sources"].update(dict.fromkeys(d.get("sources") or ()))  # an ordered set
             contribution = max(rank.get(md.get("status"), worst), best(links[a]), best(links[b]))
             tie["_rank"] = min(tie["_rank"], contribution)
             tie["_starts"].append(m_start)
@@ -490,6 +490,7 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
     for (a, b, _mtype), tie in ties.items():
         starts, ends = tie.pop("_starts"), tie.pop("_ends")
         r = tie.pop("_rank")
+        tie["sources"] = list(tie["sources"])
         key = f"{tie['type']}:{a}--{b}"
         tie.update(id=key, status=statuses[r] if r < len(statuses) else None,
                    validFrom=None if None in starts else min(starts),
