@@ -69,6 +69,7 @@ CAMEO = (("010", "Make statement", 1, 0.0), ("036", "Express intent to meet or n
 MAX_ROWS = 100_000  # rows per CSV file
 
 #: Where the requested relationships go once the fixed structure is in place.
+SANCTION_CLASSES = ("non-sanctioned", "gray-zone", "sanctioned")
 SHARES = {"events": 0.60, "agreements": 0.15, "cameo": 0.25}
 
 
@@ -357,6 +358,64 @@ def generate(folder: str | Path, spec: Spec) -> Generated:
                       validTo=None if t == terms - 1 else end.isoformat())
             start = end + timedelta(days=1)
     holds.close()
+
+    # -- projects, sanctions and yearly event counts: what the other stored queries find
+    pw = _Writer(out / "nodes-Project.csv", ["type", "id", "name", "domain", "sanctionClass", "status",
+                                             "sources", "validFrom", "validTo"], nodes, files)
+    partner = rel_file("PARTNER_IN", ["role"])
+    for i in range(max(3, spec.relationships // 5_000)):
+        prid = f"project:gen-{i:05d}"
+        start = day()
+        pw.row(type="Project", id=prid, name=f"Joint project {i}", domain=DOMAINS[i % len(DOMAINS)],
+               sanctionClass=SANCTION_CLASSES[i % len(SANCTION_CLASSES)], status=status(),
+               sources=cite("project report"), validFrom=start.strftime("%Y-%m"),
+               validTo=(start + timedelta(days=rnd.randrange(400, 4000))).isoformat() if i % 4 == 0 else None)
+        members = states.some(2) + orgs.some(rnd.choice((0, 1, 2))) + persons.some(rnd.choice((0, 1)))
+        for m in members:
+            partner.row(type="PARTNER_IN", id=rid(), **{"from": m, "to": prid}, status=status(),
+                        sources=cite("project report"), validFrom=start.isoformat(),
+                        role=rnd.choice(("operator", "supplier", "recipient", "partner")))
+    pw.close()
+    partner.close()
+
+    sw = _Writer(out / "nodes-Sanction.csv", ["type", "id", "name", "kind", "reference", "status", "sources",
+                                              "date"], nodes, files)
+    adopted, targets = rel_file("ADOPTED_BY"), rel_file("TARGETS")
+    designated = rel_file("DESIGNATED_UNDER", ["reference"])
+    regimes = [f"sanction:gen-{i:03d}" for i in range(max(2, spec.relationships // 100_000))]
+    for i, sid in enumerate(regimes):
+        when = day()
+        sw.row(type="Sanction", id=sid, name=f"Sanctions regime {i}", kind="resolution",
+               reference=f"S/RES/{1000 + i} ({when.year})", status="confirmed", sources=cite("resolution"),
+               date=when.isoformat())
+        adopted.row(type="ADOPTED_BY", id=rid(), **{"from": sid, "to": orgs.one()}, status="confirmed",
+                    sources=cite("resolution"), date=when.isoformat())
+        for target in states.some(rnd.choice((1, 2))):
+            targets.row(type="TARGETS", id=rid(), **{"from": sid, "to": target}, status="confirmed",
+                        sources=cite("resolution"), date=when.isoformat())
+    for j in range(max(4, spec.relationships // 2_000)):
+        listed = persons.one() if j % 2 else orgs.one()
+        designated.row(type="DESIGNATED_UNDER", id=rid(), **{"from": listed, "to": regimes[j % len(regimes)]},
+                       status="confirmed", sources=cite("consolidated list"), date=day().isoformat(),
+                       reference=f"KPi.{j:03d}")
+    for wr in (sw, adopted, targets, designated):
+        wr.close()
+
+    dyads = rel_file("CAMEO_DYAD_YEAR", ["year", "count", "meanGoldstein", "verbalCooperation",
+                                         "materialCooperation", "verbalConflict", "materialConflict"])
+    busiest = state_ids[:min(8, len(state_ids))]
+    years = max(1, min(10, spec.relationships // 10_000))  # 560 relationships at 100k and more
+    for a in busiest:
+        for b in busiest:
+            if a == b:
+                continue
+            for year in range(2025 - years, 2025):
+                parts = [rnd.randrange(0, 400) for _ in range(4)]
+                dyads.row(type="CAMEO_DYAD_YEAR", id=rid(), **{"from": a, "to": b}, status="reported",
+                          sources=cite("GDELT dyad-year"), date=str(year), year=year, count=sum(parts),
+                          meanGoldstein=round(rnd.uniform(-5, 5), 2), verbalCooperation=parts[0],
+                          materialCooperation=parts[1], verbalConflict=parts[2], materialConflict=parts[3])
+    dyads.close()
 
     # -- the bulk: events, agreements, machine-coded events -----------------------
     fixed = sum(rels.values())
