@@ -68,7 +68,7 @@ def end_to_end(bench: Run, store: str, samples: dict[str, list[str]], *, timeout
         shown = " ".join(a if " " not in a else repr(a) for a in argv)
         f = bench.add(Figure("analytics", f"relgraph analyze {shown}", "s", [p.seconds],
                              target=f"<= {E2E_SECONDS:.0f} s, <= {E2E_MB:.0f} MB", peak_mb=p.peak_mb))
-        f.met = p.returncode == 0 and p.seconds <= E2E_SECONDS and p.peak_mb <= E2E_MB
+        f.met = p.returncode == 0 and p.seconds <= E2E_SECONDS and (p.peak_mb or 0) <= E2E_MB
         if p.returncode is None:
             f.note = f"killed at {timeout:.0f} s (--cli-timeout)"
         elif p.returncode != 0:

@@ -111,7 +111,7 @@ class Process:
     """One fresh process, as a user runs a command: wall time and peak resident memory."""
 
     seconds: float
-    peak_mb: float
+    peak_mb: float | None  # None: killed before it ended (its peak is unknown)
     returncode: int | None  # None: killed at the time limit
     stderr: str
 
@@ -152,7 +152,7 @@ def run_process(argv: list[str], *, timeout: float) -> Process:
     lines = text.rstrip("\n").split("\n")
     if lines and lines[-1].startswith(_MARK + " "):
         peak_kb = int(lines.pop().split()[1])
-    return Process(seconds, peak_kb / 1024, code, "\n".join(lines))
+    return Process(seconds, peak_kb / 1024 if code is not None else None, code, "\n".join(lines))
 
 
 def loadavg() -> list[float]:

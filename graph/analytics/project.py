@@ -487,6 +487,14 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
             tie["_starts"].append(m_start)
             tie["_ends"].append(m_end)
     statuses = list(schema.statuses)
+    docs: dict[str, str] = {}  # citation -> its document: the same citations recur over many ties
+
+    def doc_of(citation: str) -> str:
+        doc = docs.get(citation)
+        if doc is None:
+            doc = docs[citation] = Citation.parse(citation).doc
+        return doc
+
     for (a, b, _mtype), tie in ties.items():
         starts, ends = tie.pop("_starts"), tie.pop("_ends")
         r = tie.pop("_rank")
@@ -495,7 +503,7 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
         tie.update(id=key, status=statuses[r] if r < len(statuses) else None,
                    validFrom=None if None in starts else min(starts),
                    validTo=None if None in ends else max(ends),
-                   sourceDocs=sorted({Citation.parse(s).doc for s in tie["sources"]}))
+                   sourceDocs=sorted({doc_of(s) for s in tie["sources"]}))
         H.add_edge(a, b, key=key, **{k: v for k, v in tie.items() if v is not None})
     return H
 

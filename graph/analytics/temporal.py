@@ -79,14 +79,14 @@ def ego(G: nx.MultiDiGraph, center: Any, depth: int = 1) -> EgoReport:
 
 # -- comparing two snapshots ---------------------------------------------------
 
-def summary(G: nx.Graph) -> dict[str, float]:
-    """Size and shape of a graph (undirected view).
+def summary(G: nx.Graph, U: nx.Graph | None = None) -> dict[str, float]:
+    """Size and shape of a graph (undirected view; ``U``: its simple view, if made already).
 
     >>> s = summary(nx.Graph([("a", "b"), ("c", "d")]))
     >>> s["ties"], s["density"] == 2 / 6, s["components"], s["largest component"]
     (2, True, 2, 2)
     """
-    U = simple(G)
+    U = simple(G) if U is None else U
     comps = list(nx.connected_components(U)) if len(U) else []
     return {
         "nodes": G.number_of_nodes(),
@@ -120,11 +120,10 @@ def _change(a: Any, b: Any) -> Any:
     return "" if a == b else "changed"
 
 
-def _node_metrics(G: nx.Graph, node: Any, measure: str, seed: int) -> dict[str, Any]:
+def _node_metrics(U: nx.Graph, node: Any, measure: str, seed: int) -> dict[str, Any]:
     keys = ["present", f"{measure} score", f"{measure} rank", "ego network (depth 1)"]
-    if node not in G:
+    if node not in U:
         return {"present": "no", **dict.fromkeys(keys[1:])}
-    U = simple(G)
     values = scores(U, measure, seed=seed)
     ranks = {s.id: s.rank for s in rank(U, values)}
     return dict(zip(keys, ["yes", values[node], ranks[node], U.degree(node) + 1], strict=True))
@@ -146,20 +145,21 @@ def compare(before: nx.Graph, after: nx.Graph, *, node: Any = None, measure: str
     ('x: degree rank', 1, 1, 0)
     ('x: ego network (depth 1)', 2, 3, 1)
     """
-    s1, s2 = summary(before), summary(after)
+    U1, U2 = simple(before), simple(after)  # once each: at a million relationships 10 s apiece
+    s1, s2 = summary(before, U1), summary(after, U2)
     rows: list[tuple[str, Any, Any, Any]] = [(k, s1[k], s2[k], _change(s1[k], s2[k])) for k in s1]
     if node is not None:
         if node not in before and node not in after:
             raise UsageError(f"{node} is in neither snapshot")
         name = label(after if node in after else before, node)
-        m1, m2 = _node_metrics(before, node, measure, seed), _node_metrics(after, node, measure, seed)
+        m1, m2 = _node_metrics(U1, node, measure, seed), _node_metrics(U2, node, measure, seed)
         for k in m1:
             title = f"{name}: {k}"
             change = _change(m1[k], m2[k]) if None not in (m1[k], m2[k]) else ""
             rows.append((title, m1[k], m2[k], change))
     if top:
-        r1 = rank(simple(before), scores(before, measure, seed=seed), top)
-        r2 = rank(simple(after), scores(after, measure, seed=seed), top)
+        r1 = rank(U1, scores(U1, measure, seed=seed), top)
+        r2 = rank(U2, scores(U2, measure, seed=seed), top)
         for i in range(max(len(r1), len(r2))):
             cells = [f"{r[i].name} ({r[i].score:.4g})" if i < len(r) else "" for r in (r1, r2)]
             rows.append((f"top {i + 1} by {measure}", cells[0], cells[1], ""))
