@@ -53,7 +53,7 @@ def validate(paths: Iterable[str | Path] | None = None, *, store: str | None = N
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a load.
+    """Pause Python's cyclic garbage collector for a load or an analysis.
 
     A load allocates millions of small objects and no reference cycles; the
     collector's repeated passes over them took ~40% of the time of loading

@@ -10,7 +10,6 @@ is left out by the filters gets a :class:`~relgraph.errors.UsageError` saying so
 from __future__ import annotations
 
 import functools
-import gc
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from relgraph.analytics.project import (
     select,
     type_sets,
 )
+from relgraph.api import gc_paused
 from relgraph.errors import UsageError
 from relgraph.model import Citation
 from relgraph.store import open_store
@@ -42,19 +42,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _gc_paused(fn: F) -> F:
-    """Run ``fn`` with Python's cycle collector off. An analysis builds millions of
+    """Run ``fn`` inside :func:`relgraph.api.gc_paused`. An analysis builds millions of
     objects that hold no cycles; the collector's full passes over them cost more than
     the building (reading a million relationships: 9.3 s with it, 4.0 s without)."""
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
-        was = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return fn(*args, **kwargs)
-        finally:
-            if was:
-                gc.enable()
 
     return cast(F, run)
 
