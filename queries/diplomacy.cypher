@@ -3,6 +3,10 @@
 // with a role (host, visitor, guest, ...). Posts are Person-[:HOLDS]->Position,
 // with the interval in validFrom/validTo, and Position-[:POST_IN]->State or
 // Organization (an organization is PART_OF its state).
+//
+// Speed (LadybugDB 0.14.1): grouping by a list is slow (quadratic in the rows
+// grouped), so `visits` collects everything in one aggregation keyed by nodes
+// and scalars, and walks LOCATED_IN from the venue (`*0..6`), not from the event.
 
 // name: visits
 // description: Official visits: who travelled, holding which post then, from where to where, when.
@@ -29,24 +33,24 @@ WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
 OPTIONAL MATCH (p)-[h:HOLDS]->(pos:Position)
 WHERE (h.validFrom IS NULL OR h.validFrom <= day) AND (h.validTo IS NULL OR h.validTo >= day)
 OPTIONAL MATCH (pos)-[:POST_IN|PART_OF*1..4]->(postState:State)
+OPTIONAL MATCH (p)-[:CITIZEN_OF]->(citizenship:State)
+OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
+OPTIONAL MATCH (venue)-[:LOCATED_IN*0..6]->(dest:State)
 WITH p, v, e, day, coalesce(collect(DISTINCT pos.name), []) AS posts,
      coalesce(collect(DISTINCT postState.name), []) AS postStates,
-     coalesce(collect(DISTINCT postState.id), []) AS postStateIds
-OPTIONAL MATCH (p)-[:CITIZEN_OF]->(citizenship:State)
-WITH p, v, e, day, posts, postStates, postStateIds,
+     coalesce(collect(DISTINCT postState.id), []) AS postStateIds,
      coalesce(collect(DISTINCT citizenship.name), []) AS citizenships,
-     coalesce(collect(DISTINCT citizenship.id), []) AS citizenshipIds
-WITH p, v, e, day, posts,
+     coalesce(collect(DISTINCT citizenship.id), []) AS citizenshipIds,
+     coalesce(collect(DISTINCT venue.name), []) AS places,
+     coalesce(collect(DISTINCT dest.name), []) AS destination
+WITH p, v, e, day, posts, places, destination,
      CASE WHEN size(postStates) > 0 THEN postStates ELSE citizenships END AS homes,
      CASE WHEN size(postStateIds) > 0 THEN postStateIds ELSE citizenshipIds END AS homeIds
 WHERE $home IS NULL OR $home IN homeIds
-OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
-WITH p, v, e, day, posts, homes, coalesce(collect(DISTINCT venue.name), []) AS places
-OPTIONAL MATCH (e)-[:HELD_AT|LOCATED_IN*1..7]->(dest:State)
-RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision, p.name AS visitor, posts AS post, homes AS `from`,
-       places AS `to`, coalesce(collect(DISTINCT dest.name), []) AS destination,
+RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision,
+       p.name AS visitor, posts AS post, homes AS `from`, places AS `to`, destination,
        e.name AS event, v.role AS role, e.status AS status, e.sources AS sources
-ORDER BY date, visitor
+ORDER BY date, visitor, event, role
 
 // name: meetings
 // description: Meetings between two persons: every event both took part in, with their roles.
