@@ -68,9 +68,10 @@ WHERE a.id = $a AND b.id <> a.id AND ($b IS NULL OR b.id = $b)
 WITH a, ra, e, b, rb, coalesce(e.date, e.validFrom) AS day
 WHERE ($from IS NULL OR day >= $from) AND ($to IS NULL OR day <= $to)
 OPTIONAL MATCH (e)-[:HELD_AT]->(venue)
+WITH a, ra, e, b, rb, day, coalesce(collect(DISTINCT venue.name), []) AS place
 RETURN day AS date, CASE WHEN e.date IS NULL THEN e.validFromPrecision ELSE e.datePrecision END AS datePrecision, e.name AS event, e.kind AS kind,
        a.name AS person, ra.role AS role, b.name AS met, rb.role AS metRole,
-       coalesce(collect(DISTINCT venue.name), []) AS place, e.status AS status, e.sources AS sources
+       place, e.status AS status, e.sources AS sources
 ORDER BY date, met
 
 // name: officials

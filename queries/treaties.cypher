@@ -26,13 +26,13 @@ WHERE ($day IS NULL OR (coalesce(t.validFrom, t.date) <= $day AND (t.validTo IS 
                                               AND (p.validTo IS NULL OR p.validTo >= $day))) })
 OPTIONAL MATCH (party)-[p:PARTY_TO]->(t)
 WHERE $day IS NULL OR ((p.validFrom IS NULL OR p.validFrom <= $day) AND (p.validTo IS NULL OR p.validTo >= $day))
-WITH t, coalesce(collect(DISTINCT party.name), []) AS parties
 OPTIONAL MATCH (t)-[:REPLACES]->(older:Treaty)
-WITH t, parties, coalesce(collect(DISTINCT older.name), []) AS replaces
 OPTIONAL MATCH (newer:Treaty)-[:REPLACES]->(t)
+WITH t, coalesce(collect(DISTINCT party.name), []) AS parties, coalesce(collect(DISTINCT older.name), []) AS replaces,
+     coalesce(collect(DISTINCT newer.name), []) AS replacedBy
 RETURN t.name AS treaty, t.date AS signed, t.validFrom AS inForce, t.validTo AS ended,
        t.mutualAssistance AS mutualAssistance, t.provisions AS provisions, parties, replaces,
-       coalesce(collect(DISTINCT newer.name), []) AS replacedBy, t.status AS status, t.sources AS sources,
+       replacedBy, t.status AS status, t.sources AS sources,
        t.datePrecision AS signedPrecision, t.validFromPrecision AS inForcePrecision,
        t.validToPrecision AS endedPrecision
 ORDER BY signed, treaty
