@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from relgraph.dates import known_rows
-from relgraph.errors import InputError, Problem, UsageError
+from relgraph.errors import InputError, Problem, StoreError, UsageError
 from relgraph.queries.params import Param, convert, missing_value
 from relgraph.queries.parse import DIALECTS, Query, parse_file, parse_text, used_params, write_clause
 
@@ -228,15 +228,47 @@ def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None
 
 def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Run ``q`` on an open store with already converted ``values``."""
-    from relgraph.errors import StoreError
-
     try:
-        return st.run(q.body(st.dialect), dict(values), write=q.writes)
+        columns, rows = st.run(q.body(st.dialect), dict(values), write=q.writes)
     except StoreError as e:
         if not q.writes and _is_write_refusal(str(e)):
             raise StoreError(f"query {q.name!r} is a read query but tried to write; it ran in a "
                              f"read-only session and changed nothing ({q.file}:{q.line}): {e}") from None
         raise StoreError(f"query {q.name!r} ({q.file}:{q.line}) failed: {e}") from None
+    if q.order:
+        rows = sort_rows(columns, rows, q.order, where=f"query {q.name!r} ({q.file}:{q.line})")
+    return columns, rows
+
+
+def sort_rows(columns: list[str], rows: list[list[Any]], order: Iterable[str], *,
+              where: str = "rows") -> list[list[Any]]:
+    """``rows`` sorted by the named columns, ascending, nulls last (as Cypher's ORDER BY).
+
+    For a body whose UNION branches the engine may return in any order
+    (``// order:`` in the query's header).
+
+    >>> sort_rows(["n", "x"], [[2, "b"], [None, "a"], [1, "c"], [1, "a"]], ["n", "x"])
+    [[1, 'a'], [1, 'c'], [2, 'b'], [None, 'a']]
+    """
+    try:
+        index = [columns.index(c) for c in order]
+    except ValueError:
+        raise StoreError(f"{where}: `// order:` names a column the query does not return "
+                         f"({', '.join(order)} vs {', '.join(columns)})") from None
+    return sorted(rows, key=lambda row: [_order_key(row[i]) for i in index])
+
+
+def _order_key(value: Any) -> tuple[int, Any]:
+    """Numbers, then texts, then dates, then anything else (by its repr); null last."""
+    if value is None:
+        return (9, 0)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    if isinstance(value, date):
+        return (2, value)
+    return (3, repr(value))
 
 
 def _is_write_refusal(message: str) -> bool:

@@ -42,7 +42,8 @@ from relgraph.queries.params import TYPES, Param, convert
 DIALECTS = ("ladybug", "neo4j")
 MODES = ("read", "write")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|dialect)\s*:\s*(.*?)\s*$")
+DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|order|dialect)\s*:\s*(.*?)\s*$")
+COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[A-Za-z]+)(?:\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?"
     r"(?P<list>\[\])?(?P<optional>\?)?"
@@ -71,6 +72,7 @@ class Query:
     bodies: MappingProxyType[str, str]  # dialect -> Cypher; "*" when one body serves every dialect
     file: str
     line: int
+    order: tuple[str, ...] = ()  # columns relgraph sorts the rows by, after the engine ran the query
 
     @property
     def writes(self) -> bool:
@@ -165,6 +167,7 @@ class _Draft:
     doc: list[str] | None = None
     params: list[tuple[int, str]] | None = None
     mode: tuple[int, str] | None = None
+    order: tuple[int, str] | None = None
     bodies: list[tuple[str, int, list[tuple[int, str]]]] | None = None  # (dialect, line, lines)
 
     def __post_init__(self) -> None:
@@ -203,7 +206,7 @@ def parse_text(text: str, file: str) -> list[Query]:
                 bad(no, "dialect", value, "unknown dialect", f"use one of: {', '.join(DIALECTS)}")
             cur.bodies.append((value or "", no, []))
             continue
-        if key in ("description", "param", "mode") and in_body:
+        if key in ("description", "param", "mode", "order") and in_body:
             bad(no, key, value, f"`// {key}:` after the query's Cypher started",
                 f"move it into the header of {cur.name!r}, before the Cypher")
             continue
@@ -213,6 +216,8 @@ def parse_text(text: str, file: str) -> list[Query]:
             cur.params.append((no, value or ""))
         elif key == "mode":
             cur.mode = (no, value or "")
+        elif key == "order":
+            cur.order = (no, value or "")
         elif not in_body and (not stripped or stripped.startswith("//")):
             if stripped.startswith("//"):
                 cur.doc.append(re.sub(r"^//\s?", "", stripped))
@@ -253,6 +258,13 @@ def _finish(d: _Draft, file: str, bad: Any) -> Query | None:
         if mode not in MODES:
             bad(d.mode[0], "mode", mode, "unknown mode", "write `// mode: read` or `// mode: write`")
             ok = False
+    order: tuple[str, ...] = ()
+    if d.order is not None:
+        order = tuple(c.strip() for c in d.order[1].split(","))
+        if not all(COLUMN_RE.match(c) for c in order):
+            bad(d.order[0], "order", d.order[1], "not a list of column names",
+                "write e.g. `// order: hops, type, name`")
+            ok = False
     bodies: dict[str, str] = {}
     for dialect, no, lines in d.bodies:
         lines = _trim(lines)
@@ -287,7 +299,7 @@ def _finish(d: _Draft, file: str, bad: Any) -> Query | None:
     if not ok:
         return None
     return Query(d.name, d.description, "\n".join(d.doc).strip(), tuple(params), mode,
-                 MappingProxyType(bodies), file, d.line)
+                 MappingProxyType(bodies), file, d.line, order)
 
 
 def _trim(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -229,3 +229,15 @@ def test_the_analytics_area_runs_every_analyze_command_as_a_user_does(tmp_path: 
     assert len(e2e) == len(commands({"persons": ["a", "b"], "states": ["c", "d"]}))
     assert all(f["met"] and f["peak_mb"] > 30 and f["note"] == "" for f in e2e), e2e
     assert data["machine"]["threads"]["OMP_NUM_THREADS"] == "1"
+
+
+def test_engine_reproductions_run_and_the_wrong_answer_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    # When LadybugDB honours `$k > 1` inside MATCH ... WHERE, this fails: then
+    # `neighbors` (queries/network.cypher) can say `$hops > 1` plainly.
+    from benchmarks import engine
+
+    assert engine.main(["--edges", "2000", "--hub", "50"]) == 0
+    out = capsys.readouterr().out
+    wrong, right = [line for line in out.splitlines() if "$k > 1" in line][:2]
+    assert not wrong.endswith("-> [[0]]") and right.endswith("-> [[0]]")  # n0 has 50 or more edges
+    assert all(f"\n{name}\n" in out for name in engine.CASES)

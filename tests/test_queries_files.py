@@ -164,6 +164,17 @@ def test_header_problems_are_all_reported_together() -> None:
     assert (8, "unknown dialect") in found
 
 
+def test_order_directive() -> None:
+    [q] = parse_text("// name: a\n// description: x\n// order: n, word\nRETURN 1 AS n, 'w' AS word\n", "t")
+    assert q.order == ("n", "word")
+    [q] = parse_text("// name: a\n// description: x\nRETURN 1 AS n\n", "t")
+    assert q.order == ()
+    assert problems("// name: a\n// description: x\n// order: n; word\nRETURN 1 AS n\n") == [
+        (3, "not a list of column names")]
+    assert problems("// name: a\n// description: x\nRETURN 1 AS n\n// order: n\nRETURN 1 AS m\n") == [
+        (4, "`// order:` after the query's Cypher started")]
+
+
 def test_user_folder_behaves_like_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "mine.cypher").write_text(
         "// name: my-states\n// description: States by ISO code.\n// param: iso string -- ISO3 code\n"

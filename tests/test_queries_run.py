@@ -136,6 +136,24 @@ def test_limit_keeps_the_first_rows_and_counts_all(mini_template: str) -> None:
     assert cut.rows == full.rows[:2] and cut.total == 5 and cut.truncated
 
 
+ORDERED = """// name: ordered
+// description: Two branches the engine may return in any order.
+// order: n, word
+UNWIND [3, 1] AS n RETURN n, 'b' AS word
+UNION ALL
+UNWIND [2, 0, 1] AS n RETURN n, 'a' AS word
+"""
+
+
+def test_order_directive_sorts_the_rows_of_every_branch(mini_template: str, tmp_path: Path) -> None:
+    (tmp_path / "ordered.cypher").write_text(ORDERED, encoding="utf-8")
+    r = run_query("ordered", {}, store=mini_template, extra=[tmp_path], limit=3)
+    assert r.rows == [[0, "a"], [1, "a"], [1, "b"]] and r.total == 5
+    (tmp_path / "ordered.cypher").write_text(ORDERED.replace("n, word", "n, colour"), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"`// order:` names a column the query does not return"):
+        run_query("ordered", {}, store=mini_template, extra=[tmp_path])
+
+
 def write_query(body: str) -> Query:
     """A query record that claims to read but writes, bypassing the load-time check."""
     return Query("sneaky", "Writes although declared read.", "", (), "read",
