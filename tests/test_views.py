@@ -405,18 +405,34 @@ def test_a_view_is_written_only_to_an_html_file(cli, mini_template: str, tmp_pat
         assert cli("view", "-o", str(tmp_path / name), "--store", mini_template).exit_code == 0, name
 
 
-def test_too_many_nodes_are_refused_with_the_ways_out(cli, mini_template: str, tmp_path: Path) -> None:
+def test_too_many_nodes_give_a_summary_with_the_ways_in(cli, mini_template: str, tmp_path: Path) -> None:
+    from relgraph.analytics.measures import centrality
+    from relgraph.analytics.project import read_store
+
     out = tmp_path / "v.html"
     n = view(tmp_path / "all.html", store=mini_template).nodes
-    r = cli("view", "-o", str(out), "--max-nodes", str(n - 1), "--store", mini_template)
-    assert r.exit_code == 2 and not out.exists()
-    assert r.stderr == (f"error: {n} nodes are too many for a readable view (the limit is {n - 1}): draw "
-                        "less with --focus NODE (a neighbourhood), --top N (the N most central nodes), "
-                        "--fold, --types or --as-of; or raise --max-nodes (0: no limit)\n")
-    assert cli("view", "-o", str(out), "--max-nodes", str(n), "--store", mini_template).exit_code == 0
-    assert cli("view", "-o", str(out), "--max-nodes", "0", "--store", mini_template).exit_code == 0
-    r = cli("view", "-o", str(out), "--max-nodes", str(n - 1), "--top", "5", "--store", mini_template)
+    r = cli("view", "-o", str(out), "--max-nodes", "5", "--store", mini_template)
     assert r.exit_code == 0 and "(5 nodes," in r.stdout
+    assert r.stderr == (f"relgraph: a summary of {n} nodes (more than --max-nodes 5): drill in with --focus "
+                        "NODE, --top N or the filters; --max-nodes 0 draws everything\n")
+    data = page_data(out)
+    scores = centrality(read_store(mini_template), "degree").scores
+    ranked = sorted(scores, key=lambda s: (-s.score, str(s.id)))
+    assert {x["id"] for x in data["nodes"]} == {str(s.id) for s in ranked[:5]}
+    assert 0 < len(data["edges"]) <= 5 * 5
+    assert f"a summary: its 5 most connected nodes of {n}" in data["meta"]["subtitle"]
+    assert "drill in with relgraph view --focus" in data["meta"]["subtitle"]
+    report = view(out, store=mini_template, max_nodes=5)
+    assert (report.nodes, report.summary_of) == (5, n)
+    assert view(out, store=mini_template, max_nodes=n).summary_of is None
+    assert view(out, store=mini_template, max_nodes=0).nodes == n
+    r = cli("view", "-o", str(out), "--max-nodes", str(n - 1), "--top", "5", "--store", mini_template)
+    assert r.exit_code == 0 and "(5 nodes," in r.stdout and r.stderr == ""
+    out.unlink()
+    r = cli("view", "-o", str(out), "--max-nodes", "5", "--top", "6", "--store", mini_template)
+    assert r.exit_code == 2 and not out.exists()
+    assert r.stderr == ("error: --top 6 leaves 6 nodes, too many for a readable view (the limit is 5): give "
+                        "a smaller --top, or raise --max-nodes (0: no limit)\n")
 
 
 def test_top_keeps_the_most_central_nodes(mini_template: str, tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--top", type=int, metavar="N",
               help="Only the N most central nodes (by --size-by, or degree) and the ties among them.")
 @click.option("--max-nodes", type=int, default=MAX_NODES, show_default=True, metavar="N",
-              help="Refuse a view of more nodes than this (unreadable, slow in a browser); 0: no limit.")
+              help="Above this many nodes (unreadable, slow in a browser), draw a summary: the "
+                   "most connected nodes. 0: no limit.")
 @click.option("--title", metavar="TEXT", help="The page's title (default: what it shows).")
 @click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the layout.")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the web browser when written.")
@@ -64,8 +65,9 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     Colour and shape show a node's type, size its centrality; alleged and
     denied facts are dashed, planned ones dotted. Click a node or relationship
     for its dates, status and sources; filter by type and status, search by
-    name, and move the date slider to see the graph as of a date. A view of
-    more than --max-nodes nodes is refused: draw less with --focus, --top,
+    name, and move the date slider to see the graph as of a date. Where more
+    than --max-nodes nodes are left, the view is a summary (the 200 most
+    connected, each with its 5 strongest ties): drill in with --focus, --top,
     --fold or the filters.
     """
     from relgraph.views import view as write_view
@@ -84,6 +86,10 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     click.echo(clean_line(f"Wrote {report.path} ({plural(report.nodes, 'node')}, "
                           f"{plural(report.relationships, 'relationship')}, "
                           f"{report.bytes / 1e6:.1f} MB) in {report.seconds:.1f} s"))
+    if report.summary_of is not None:
+        click.echo(f"relgraph: a summary of {report.summary_of:,} nodes (more than --max-nodes "
+                   f"{max_nodes:,}): drill in with --focus NODE, --top N or the filters; "
+                   "--max-nodes 0 draws everything", err=True)
     if open_:
         import webbrowser
 

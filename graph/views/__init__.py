@@ -55,6 +55,7 @@ class ViewReport:
     relationships: int
     bytes: int
     seconds: float
+    summary_of: int | None = None  # the nodes a summary stands for; None when all were drawn
 
 
 def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
@@ -102,8 +103,14 @@ def referenced(rows: Iterable[Iterable[Any]], node_ids: Iterable[Any],
 
 MAX_NODES = 2_000
 """Above this many nodes a force-directed picture is a hairball that takes a browser tens of
-seconds to lay out: :func:`view` refuses and names the ways to draw less (``max_nodes``
-raises the limit; 0 lifts it)."""
+seconds to lay out: :func:`view` draws a summary instead and names the ways to draw more
+(``max_nodes`` raises the limit; 0 lifts it)."""
+
+SUMMARY_NODES = 200
+"""How many nodes a summary draws: the most connected (by degree) and the ties among them."""
+
+SUMMARY_TIES = 5
+"""How many ties of each node a summary draws: its strongest, by relationships bundled."""
 
 EXTENSIONS = (".html", ".htm")
 
@@ -122,8 +129,11 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     mention, with the nodes named by its node parameters. ``size_by`` is a centrality measure (see
     :data:`relgraph.analytics.MEASURES`), or None for the node types' sizes. ``top`` keeps the
     ``top`` most central nodes of what is left (by ``size_by``, or degree), with the
-    relationships among them. More than ``max_nodes`` nodes (0: no limit) is refused with the
-    ways to draw less. ``output`` must end in ``.html`` or ``.htm``.
+    relationships among them. Where more than ``max_nodes`` nodes are left (0: no limit), the
+    view is a summary: the :data:`SUMMARY_NODES` most connected (by degree), each with its
+    :data:`SUMMARY_TIES` strongest ties among them (:func:`bundle`, :func:`strongest`), and
+    the page and ``summary_of`` say of how many nodes; an explicit ``top`` above
+    ``max_nodes`` is refused. ``output`` must end in ``.html`` or ``.htm``.
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
@@ -206,11 +216,21 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
         H = H.subgraph(s.id for s in kept).copy()
         what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
+    summary_of, hint = None, ""
     if max_nodes and H.number_of_nodes() > max_nodes:
-        raise UsageError(
-            f"{H.number_of_nodes():,} nodes are too many for a readable view (the limit is "
-            f"{max_nodes:,}): draw less with --focus NODE (a neighbourhood), --top N (the N most "
-            "central nodes), --fold, --types or --as-of; or raise --max-nodes (0: no limit)")
+        if top is not None:
+            raise UsageError(
+                f"--top {top} leaves {H.number_of_nodes():,} nodes, too many for a readable view (the "
+                f"limit is {max_nodes:,}): give a smaller --top, or raise --max-nodes (0: no limit)")
+        summary_of = H.number_of_nodes()
+        n = min(SUMMARY_NODES, max_nodes)
+        ranked = centrality(H, "degree", seed=0).scores
+        kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:n]
+        H = strongest(bundle(H.subgraph(s.id for s in kept)), SUMMARY_TIES)
+        what += (f", a summary: its {plural(n, 'most connected node')} of {summary_of:,}, each with its "
+                 f"{SUMMARY_TIES} strongest ties")
+        hint = (f"more than {max_nodes:,} nodes would be unreadable: drill in with relgraph view --focus "
+                "and a node's id, --top, the filters, or --max-nodes 0 for everything")
     if size_by is not None:
         scores = {s.id: s.score for s in centrality(H, size_by, seed=0).scores}
     n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
@@ -218,13 +238,80 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         what[0].upper() + what[1:],
         f"{plural(n_nodes, 'node')}, {plural(n_rels, 'relationship')}",
         *([f"filters: {scope}"] if scope != "no filters" else []),
+        *([hint] if hint else []),
         f"generated {date.today().isoformat()} by relgraph",
     ])
     title = title or "relgraph: " + what
     page = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
                                  documents=documents, seed=seed))
     size = _write(out, page, store)
-    return ViewReport(out, title, n_nodes, n_rels, size, time.perf_counter() - started)
+    return ViewReport(out, title, n_nodes, n_rels, size, time.perf_counter() - started, summary_of)
+
+
+def bundle(G: Any) -> Any:
+    """``G`` with each set of several relationships of one type from one node to another drawn
+    as one: its ``relationships`` count and ``statuses``, the most frequent as its status.
+
+    A summary's hubs share thousands of relationships (states' GDELT events): one line
+    each would be a page of megabytes and a solid band. A single relationship stays as it is.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> for i, st in enumerate(["reported", "confirmed", "reported"]):
+    ...     _ = G.add_edge("a", "b", key=f"r{i}", type="CAMEO_EVENT", status=st)
+    >>> _ = G.add_edge("b", "a", key="r9", type="BORDERS", status="confirmed")
+    >>> [(u, v, d["type"], d["status"], d.get("relationships")) for u, v, d in bundle(G).edges(data=True)]
+    [('a', 'b', 'CAMEO_EVENT', 'reported', 3), ('b', 'a', 'BORDERS', 'confirmed', None)]
+    >>> bundle(G).edges["a", "b", "CAMEO_EVENT a->b"]["statuses"]
+    'reported 2, confirmed 1'
+    """
+    import networkx as nx
+
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(G.nodes(data=True))
+    groups: dict[tuple[Any, Any, str], list[tuple[Any, dict[str, Any]]]] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        groups.setdefault((u, v, str(d.get("type", ""))), []).append((k, d))
+    for (u, v, rtype), members in groups.items():
+        if len(members) == 1:
+            k, d = members[0]
+            out.add_edge(u, v, key=k, **d)
+            continue
+        counts: dict[str, int] = {}
+        for _k, d in members:
+            counts[str(d.get("status"))] = counts.get(str(d.get("status")), 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        out.add_edge(u, v, key=f"{rtype} {u}->{v}", type=rtype, status=ranked[0][0],
+                     relationships=len(members), statuses=", ".join(f"{st} {c:,}" for st, c in ranked))
+    return out
+
+
+def strongest(G: Any, k: int) -> Any:
+    """``G`` with only each node's ``k`` strongest relationships (by the ``relationships``
+    :func:`bundle` counts, 1 for a single one; ties broken by key): a backbone to read.
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("hub", "a", key="x", relationships=9)
+    >>> _ = G.add_edge("hub", "b", key="y", relationships=2)
+    >>> _ = G.add_edge("a", "b", key="w", relationships=5)
+    >>> sorted(k for _u, _v, k in strongest(G, 1).edges(keys=True))   # hub's and a's best, b's best
+    ['w', 'x']
+    """
+    import networkx as nx
+
+    weight = {(u, v, key): int(d.get("relationships") or 1) for u, v, key, d in G.edges(keys=True, data=True)}
+    ends: dict[Any, list[tuple[Any, Any, Any]]] = {n: [] for n in G}
+    for e in weight:
+        ends[e[0]].append(e)
+        if e[1] != e[0]:
+            ends[e[1]].append(e)
+    keep = {e for edges in ends.values() for e in sorted(edges, key=lambda e: (-weight[e], str(e[2])))[:k]}
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(G.nodes(data=True))
+    out.add_edges_from((u, v, key, d) for u, v, key, d in G.edges(keys=True, data=True)
+                       if (u, v, key) in keep)
+    return out
 
 
 def _write(path: Path, text: str, store: str | None = None) -> int:
