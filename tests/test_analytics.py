@@ -727,3 +727,21 @@ def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None,
     W = nx.path_graph(["a", "b", "c", "d"])
     nx.set_edge_attributes(W, 2.0, "distance")  # weighted: networkx's (igraph's ties differ)
     assert measures.betweenness(W, weight="distance") == nx.betweenness_centrality(W, weight="distance")
+
+
+def test_fill_gives_the_whole_records_of_a_lean_read(mini_template: str) -> None:
+    from relgraph.analytics.project import fill, read_for
+
+    whole = read_store(mini_template)
+    lean = read_for(mini_template, Filters())
+    assert any(len(d) < len(whole.nodes[n]) for n, d in lean.nodes(data=True))  # lean really is lean
+    lean.add_edge("state:PRK", "state:RUS", key="made", type="TIE", note="not in the store")
+    filled = fill(mini_template, lean)
+    assert len(lean) > 3 and list(filled.nodes(data=True)) == [(n, whole.nodes[n]) for n in lean]
+    made = filled.edges["state:PRK", "state:RUS", "made"]
+    assert made == {"type": "TIE", "note": "not in the store"}
+    filled.remove_edge("state:PRK", "state:RUS", "made")
+    kept = {(u, v, k): d for u, v, k, d in whole.edges(keys=True, data=True) if u in lean and v in lean}
+    assert len(kept) > 3 and {(u, v, k): d for u, v, k, d in filled.edges(keys=True, data=True)} == kept
+    part = lean.subgraph(["state:PRK", "state:RUS"])
+    assert set(fill(mini_template, part).nodes) == {"state:PRK", "state:RUS"}

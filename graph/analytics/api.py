@@ -23,14 +23,11 @@ from relgraph.analytics import measures as _measures
 from relgraph.analytics import paths as _paths
 from relgraph.analytics import temporal as _temporal
 from relgraph.analytics.project import (
-    DATE_FIELDS,
-    NODE_FIELDS,
-    REL_FIELDS,
     Filters,
+    read_for,
     read_store,
     resolve,
     select,
-    type_sets,
 )
 from relgraph.api import gc_paused
 from relgraph.errors import UsageError
@@ -54,36 +51,20 @@ def _gc_paused(fn: F) -> F:
     return cast(F, run)
 
 
-def _read(store: str | None, filters: Filters, *, full: bool = False, dated: bool = False) -> nx.MultiDiGraph:
-    """The store's nodes and relationships of the types ``filters`` keep, each with only
-    the properties the analysis needs: names, and of relationships what the filters test
-    (every date where ``dated``), or, where ``full`` or folding, every date, status and
-    citation (paths and changes print them). At a million relationships that is 12 s and
-    1.3 GB instead of 130 s and 3.9 GB for whole records (benchmarks/README.md)."""
-    node_types, rel_types = type_sets(filters.types)
-    if full or filters.fold:
-        rel_fields: tuple[str, ...] = REL_FIELDS
-    else:
-        rel_fields = (("status",) if filters.statuses else ()) + (
-            DATE_FIELDS if dated or filters.as_of or filters.start or filters.end else ())
-    return read_store(store, node_types=node_types, rel_types=rel_types, node_fields=NODE_FIELDS,
-                      rel_fields=rel_fields)
-
-
 def _graphs(store: str | None, filters: Filters | None, *,
             full: bool = False) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
     """The store read for ``filters`` (every node of the types kept, for name lookups) and
     the graph the filters keep (the same object where types are all they set)."""
     filters = filters or Filters()
-    G0 = _read(store, filters, full=full)
+    G0 = read_for(store, filters, full=full)
     if replace(filters, types=()) == Filters():
         return G0, G0
     return G0, select(G0, filters, copy=False)  # G0 is ours: folding need not copy it first
 
 
 def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
-    """Resolve ``name`` among the nodes of the types kept (``G0``, as :func:`_read` gives
-    it), and check the filters keep it."""
+    """Resolve ``name`` among the nodes of the types kept (``G0``, as ``read_for`` gives it),
+    and check the filters keep it."""
     node = resolve(G0, name)
     if node not in H:
         what = f"{G0.nodes[node].get('name', node)} ({node})"
@@ -212,7 +193,7 @@ def compare(dates: list[Any], store: str | None = None, filters: Filters | None 
         from relgraph.analytics import gds
 
         return gds.compare(dates, store, filters, node=node, measure=measure, top=top, seed=seed)
-    G0 = _read(store, filters, dated=True)
+    G0 = read_for(store, filters, dated=True)
     g1, g2 = _snapshots(G0, filters, dates)
     center = None
     if node is not None:
@@ -230,7 +211,7 @@ def changes(dates: list[Any], store: str | None = None, filters: Filters | None 
 
         raise gds.refuse("compare --changes (a list of what was added and removed)")
     filters = filters or Filters()
-    g1, g2 = _snapshots(_read(store, filters, full=True), filters, dates)
+    g1, g2 = _snapshots(read_for(store, filters, full=True), filters, dates)
     return _temporal.changes(g1, g2, (str(dates[0]), str(dates[1])))
 
 

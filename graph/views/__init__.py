@@ -137,7 +137,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
-    from relgraph.analytics.project import Filters, read_store, resolve, select
+    from relgraph.analytics.project import Filters, every_field, fill, read_for, read_store, resolve, select
     from relgraph.analytics.temporal import ego
     from relgraph.views.html import render_html, view_data
 
@@ -165,8 +165,10 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     clean_leftovers(out)  # what a killed run left
 
     filters = filters or Filters()
-    G0 = read_store(store)
-    documents = {n: d for n, d in G0.nodes(data=True) if d.get("type") == "Document"}
+    # Names and what the filters test first; whole records only of what is drawn (fill).
+    G0 = read_for(store, filters)
+    documents = dict(read_store(store, node_types={"Document"}, rel_types=(),
+                                node_fields=every_field()[0]).nodes(data=True))
     H = select(G0, filters)
     scope = filters.describe()
     what = "the whole graph"
@@ -233,6 +235,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
                 "and a node's id, --top, the filters, or --max-nodes 0 for everything")
     if size_by is not None:
         scores = {s.id: s.score for s in centrality(H, size_by, seed=0).scores}
+    H = fill(store, H)
     n_nodes, n_rels = H.number_of_nodes(), H.number_of_edges()
     subtitle = " · ".join([
         what[0].upper() + what[1:],
