@@ -66,8 +66,8 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     denied facts are dashed, planned ones dotted. Click a node or relationship
     for its dates, status and sources; filter by type and status, search by
     name, and move the date slider to see the graph as of a date. Where more
-    than --max-nodes nodes are left, the view is a summary (the 200 most
-    connected, each with its 5 strongest ties): drill in with --focus, --top,
+    than --max-nodes nodes are left, the view is a summary (the 200 nodes
+    with the most relationships, each with its 5 strongest ties): drill in with --focus, --top,
     --fold or the filters.
     """
     from relgraph.views import view as write_view

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ seconds to lay out: :func:`view` draws a summary instead and names the ways to d
 (``max_nodes`` raises the limit; 0 lifts it)."""
 
 SUMMARY_NODES = 200
-"""How many nodes a summary draws: the most connected (by degree) and the ties among them."""
+"""How many nodes a summary draws: those with the most relationships."""
 
 SUMMARY_TIES = 5
 """How many ties of each node a summary draws: its strongest, by relationships bundled."""
@@ -130,7 +130,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     :data:`relgraph.analytics.MEASURES`), or None for the node types' sizes. ``top`` keeps the
     ``top`` most central nodes of what is left (by ``size_by``, or degree), with the
     relationships among them. Where more than ``max_nodes`` nodes are left (0: no limit), the
-    view is a summary: the :data:`SUMMARY_NODES` most connected (by degree), each with its
+    view is a summary: the :data:`SUMMARY_NODES` nodes with the most relationships, each with its
     :data:`SUMMARY_TIES` strongest ties among them (:func:`bundle`, :func:`strongest`), and
     the page and ``summary_of`` say of how many nodes; an explicit ``top`` above
     ``max_nodes`` is refused. ``output`` must end in ``.html`` or ``.htm``.
@@ -169,7 +169,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     G0 = read_for(store, filters)
     documents = dict(read_store(store, node_types={"Document"}, rel_types=(),
                                 node_fields=every_field()[0]).nodes(data=True))
-    H = select(G0, filters)
+    H = G0 if replace(filters, types=()) == Filters() else select(G0, filters)  # G0 is never changed
     scope = filters.describe()
     what = "the whole graph"
 
@@ -226,11 +226,10 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
                 f"limit is {max_nodes:,}): give a smaller --top, or raise --max-nodes (0: no limit)")
         summary_of = H.number_of_nodes()
         n = min(SUMMARY_NODES, max_nodes)
-        ranked = centrality(H, "degree", seed=0).scores
-        kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:n]
-        H = strongest(bundle(H.subgraph(s.id for s in kept)), SUMMARY_TIES)
-        what += (f", a summary: its {plural(n, 'most connected node')} of {summary_of:,}, each with its "
-                 f"{SUMMARY_TIES} strongest ties")
+        kept = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]  # relationships, not neighbours
+        H = strongest(bundle(H.subgraph(node for node, _deg in kept)), SUMMARY_TIES)
+        what += (f", a summary: the {plural(n, 'node')} of {summary_of:,} with the most relationships, "
+                 f"each with its {SUMMARY_TIES} strongest ties")
         hint = (f"more than {max_nodes:,} nodes would be unreadable: drill in with relgraph view --focus "
                 "and a node's id, --top, the filters, or --max-nodes 0 for everything")
     if size_by is not None:
