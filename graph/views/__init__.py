@@ -199,7 +199,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
 
     if focus is not None:
-        center = resolve(select(G0, Filters(types=filters.types)), focus)
+        center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
         if center not in H:
             raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
                              f"under these filters: {scope}" + (f" and {what}" if query else ""))
