@@ -277,4 +277,13 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
     assert nodes == [(i, t, cut(p)) for i, t, p in full[0] if t in node_types]
     assert rels == [(i, t, a, b, cut(p)) for i, t, a, b, p in full[1] if t in rel_types]
     assert len(nodes) > len(node_types) and len(rels) > len(rel_types)  # something was read of each
+    some_nodes, some_rels = [n[0] for n in nodes[::3]], [r[0] for r in rels[::3]]
+    with open_store(location, read_only=True) as st:
+        assert list(st.iter_nodes(node_types, SOME_FIELDS, some_nodes)) == nodes[::3]
+        assert list(st.iter_relationships(rel_types, SOME_FIELDS, [*some_rels, "rel:none"])) == rels[::3]
+        assert list(st.iter_nodes(None, None, some_nodes[:2])) == [
+            n for n in full[0] if n[0] in some_nodes[:2]]
+        assert list(st.iter_relationships(None, None, some_rels[:2])) == [
+            r for r in full[1] if r[0] in some_rels[:2]]
+        assert list(st.iter_nodes(None, SOME_FIELDS, [])) == list(st.iter_relationships(None, None, [])) == []
     assert {k for *_, p in rels for k in p} >= {"id", "status", "sources", "role"}

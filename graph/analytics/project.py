@@ -98,19 +98,22 @@ REL_FIELDS = ("status", *DATE_FIELDS, "sources")
 
 def project(store: Store, *, node_types: Collection[str] | None = None,
             rel_types: Collection[str] | None = None, node_fields: Sequence[str] | None = None,
-            rel_fields: Sequence[str] | None = None) -> nx.MultiDiGraph:
+            rel_fields: Sequence[str] | None = None, node_ids: Collection[str] | None = None,
+            rel_ids: Collection[str] | None = None) -> nx.MultiDiGraph:
     """The nodes and relationships of ``store`` as a MultiDiGraph (see the module doc).
 
     ``node_types`` and ``rel_types`` keep only those types (a relationship also needs
     both its ends kept). ``node_fields`` and ``rel_fields`` read only those properties
     (and ``id``) instead of whole records: at a million relationships that is seconds
-    instead of a minute, and a third of the memory (benchmarks/README.md).
+    instead of a minute, and a third of the memory (benchmarks/README.md). ``node_ids``
+    and ``rel_ids`` keep only those.
     """
     G = nx.MultiDiGraph(name="relgraph")
     G.add_nodes_from((node_id, {**props, "type": node_type})
-                     for node_id, node_type, props in store.iter_nodes(node_types, node_fields))
-    rels: Iterable[tuple[str, str, str, str, Props]] = store.iter_relationships(rel_types, rel_fields)
-    if node_types is not None:
+                     for node_id, node_type, props in store.iter_nodes(node_types, node_fields, node_ids))
+    rels: Iterable[tuple[str, str, str, str, Props]] = store.iter_relationships(
+        rel_types, rel_fields, rel_ids)
+    if node_types is not None or node_ids is not None:
         have = G.nodes
         rels = (r for r in rels if r[2] in have and r[3] in have)
     G.add_edges_from((source, target, rel_id, {**props, "type": rel_type})
@@ -152,6 +155,9 @@ def every_field(schema: Schema | None = None) -> tuple[tuple[str, ...], tuple[st
     return tuple(nodes), tuple(rels)
 
 
+FEW = 100_000  # nodes and relationships that fill() reads by id
+
+
 def fill(location: str | None, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """``G`` (read with few fields, then cut down) with the whole records of its nodes and
     relationships, read from the store at ``location`` for their types only.
@@ -161,10 +167,12 @@ def fill(location: str | None, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     relationships reads the names and dates of all, and whole records of its own types.
     """
     node_types = {str(d.get("type")) for _n, d in G.nodes(data=True)}
-    rel_types = {str(d.get("type")) for _u, _v, d in G.edges(data=True) if d.get("id") is not None}
+    rels = {str(d["id"]): str(d.get("type")) for _u, _v, d in G.edges(data=True) if d.get("id") is not None}
     node_fields, rel_fields = every_field()
-    full = read_store(location, node_types=node_types, rel_types=rel_types,
-                      node_fields=node_fields, rel_fields=rel_fields)
+    few = len(G) + len(rels) <= FEW  # by id; more are read faster type by type
+    full = read_store(location, node_types=node_types, rel_types=set(rels.values()),
+                      node_fields=node_fields, rel_fields=rel_fields,
+                      node_ids=list(G.nodes) if few else None, rel_ids=list(rels) if few else None)
     out = nx.MultiDiGraph(name=G.graph.get("name", "relgraph"))
     out.add_nodes_from((n, full.nodes[n] if n in full else d) for n, d in G.nodes(data=True))
     out.add_edges_from((u, v, k, full.edges[u, v, k] if full.has_edge(u, v, k) else d)

@@ -86,18 +86,20 @@ class Store(ABC):
         """A node's properties (with ``type``), or None."""
 
     @abstractmethod
-    def iter_nodes(self, types: Collection[str] | None = None,
-                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                   ids: Collection[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every node as (id, type, properties), properties without nulls, in order of
         type then id. ``types`` keeps those node types only; ``fields`` reads only those
         properties (and ``id``), which is many times faster than whole records on a
-        large store (an analysis needs a few)."""
+        large store (an analysis needs a few); ``ids`` keeps those ids only (a view's
+        nodes out of a million)."""
 
     @abstractmethod
-    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                           ids: Collection[str] | None = None
                            ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
-        """Every relationship as (id, type, source id, target id, properties); ``types``
-        and ``fields`` as for :meth:`iter_nodes`."""
+        """Every relationship as (id, type, source id, target id, properties); ``types``,
+        ``fields`` and ``ids`` as for :meth:`iter_nodes`."""
 
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:

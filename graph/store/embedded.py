@@ -60,6 +60,13 @@ def ddl(schema: Schema) -> list[str]:
     return out
 
 
+def _only(ids: Collection[str] | None, var: str) -> tuple[str, dict[str, Any] | None]:
+    """The WHERE clause and parameters that keep ``ids`` only (none: every row)."""
+    if ids is None:
+        return "", None
+    return f" WHERE {var}.id IN $ids", {"ids": sorted(set(ids))}
+
+
 def _clean(value: Any) -> dict[str, Any]:
     return {k: v for k, v in value.items() if not k.startswith("_") and v is not None}
 
@@ -240,39 +247,47 @@ class EmbeddedStore(Store):
         _, rows = self._exec(f"MATCH (n:{t.name}) WHERE n.id = $id RETURN n", {"id": node_id})
         return {"type": t.name, **_clean(rows[0][0])} if rows else None
 
-    def iter_nodes(self, types: Collection[str] | None = None,
-                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                   ids: Collection[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        where, params = _only(ids, "n")
+        if params is not None and not params["ids"]:
+            return  # the engine cannot type an empty list
         for t in self._node_tables():
             if types is not None and t not in types:
                 continue
             if fields is None:
-                _, rows = self._exec(f"MATCH (n:{t}) RETURN n ORDER BY n.id")
+                _, rows = self._exec(f"MATCH (n:{t}){where} RETURN n ORDER BY n.id", params)
                 for (n,) in rows:
                     props = _clean(n)
                     yield props["id"], t, props
                 continue
             cols = self._fields(self.schema.nodes[t].properties, fields)
             returned = "".join(f", n.{c}" for c in cols)
-            _, rows = self._exec(f"MATCH (n:{t}) RETURN n.id{returned} ORDER BY n.id")
+            _, rows = self._exec(f"MATCH (n:{t}){where} RETURN n.id{returned} ORDER BY n.id", params)
             for node_id, *values in rows:
                 props = {c: v for c, v in zip(cols, values, strict=True) if v is not None}
                 props["id"] = node_id
                 yield node_id, t, props
 
-    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                           ids: Collection[str] | None = None
                            ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        where, params = _only(ids, "r")
+        if params is not None and not params["ids"]:
+            return
         for t in self._rel_tables():
             if types is not None and t not in types:
                 continue
             if fields is None:
-                _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r, a.id, b.id ORDER BY r.id")
+                _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b){where} RETURN r, a.id, b.id ORDER BY r.id",
+                                     params)
                 for r, a, b in rows:
                     props = _clean(r)
                     yield props["id"], t, a, b, props
                 continue
             cols = self._fields(self.schema.relationships[t].properties, fields)
-            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN r.id, a.id, b.id"
-                                 f"{''.join(f', r.{c}' for c in cols)} ORDER BY r.id")
+            _, rows = self._exec(f"MATCH (a)-[r:{t}]->(b){where} RETURN r.id, a.id, b.id"
+                                 f"{''.join(f', r.{c}' for c in cols)} ORDER BY r.id", params)
             for rel_id, a, b, *values in rows:
                 props = {c: v for c, v in zip(cols, values, strict=True) if v is not None}
                 props["id"] = rel_id

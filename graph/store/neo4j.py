@@ -96,10 +96,11 @@ READS = {
     "iter_nodes": "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id",
     "iter_rels": "MATCH (a)-[r:{rel}]->(b) RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id",
     # Some properties only (their names a parameter): an analysis reads a few of many.
-    "iter_node_fields": "MATCH (n:{label}) RETURN n.id AS id, [k IN $fields | n[k]] AS values ORDER BY n.id",
+    "iter_node_fields": ("MATCH (n:{label}) WHERE $ids IS NULL OR n.id IN $ids "
+                         "RETURN n.id AS id, [k IN $fields | n[k]] AS values ORDER BY n.id"),
     "iter_rel_fields": (
-        "MATCH (a)-[r:{rel}]->(b) RETURN r.id AS id, a.id AS a, b.id AS b, [k IN $fields | r[k]] AS values "
-        "ORDER BY r.id"
+        "MATCH (a)-[r:{rel}]->(b) WHERE $ids IS NULL OR r.id IN $ids "
+        "RETURN r.id AS id, a.id AS a, b.id AS b, [k IN $fields | r[k]] AS values ORDER BY r.id"
     ),
     "origin_nodes": (
         "MATCH (n:{label}) WHERE n.origin IN $origins RETURN properties(n) AS props ORDER BY n.id"
@@ -305,18 +306,21 @@ class Neo4jStore(Store):
         _, rows = self._read(READS["neighbours"].format(label=t.name), {"id": node_id})
         return [Neighbour(rt, out, props, mid, ml, mn) for rt, out, props, mid, ml, mn in rows]
 
-    def iter_nodes(self, types: Collection[str] | None = None,
-                   fields: Sequence[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                   ids: Collection[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        only = None if ids is None else sorted(set(ids))
+        wanted = set(only or ())
         for t in self.schema.nodes:
             if types is not None and t not in types:
                 continue
             if fields is None:
                 _, rows = self._read(READS["iter_nodes"].format(label=t))
                 for (props,) in rows:
-                    yield props["id"], t, props
+                    if only is None or props["id"] in wanted:
+                        yield props["id"], t, props
                 continue
             names = [f for f in dict.fromkeys(fields) if f != "id"]
-            _, rows = self._read(READS["iter_node_fields"].format(label=t), {"fields": names})
+            _, rows = self._read(READS["iter_node_fields"].format(label=t), {"fields": names, "ids": only})
             for node_id, values in rows:
                 yield node_id, t, {**_present(names, values), "id": node_id}
 
@@ -338,18 +342,22 @@ class Neo4jStore(Store):
             out.update(o for (o,) in self._read(READS["rel_origins"].format(rel=t))[1])
         return out - {None}
 
-    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None
+    def iter_relationships(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
+                           ids: Collection[str] | None = None
                            ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        only = None if ids is None else sorted(set(ids))
+        wanted = set(only or ())
         for t in self.schema.relationships:
             if types is not None and t not in types:
                 continue
             if fields is None:
                 _, rows = self._read(READS["iter_rels"].format(rel=t))
                 for props, a, b in rows:
-                    yield props["id"], t, a, b, props
+                    if only is None or props["id"] in wanted:
+                        yield props["id"], t, a, b, props
                 continue
             names = [f for f in dict.fromkeys(fields) if f != "id"]
-            _, rows = self._read(READS["iter_rel_fields"].format(rel=t), {"fields": names})
+            _, rows = self._read(READS["iter_rel_fields"].format(rel=t), {"fields": names, "ids": only})
             for rel_id, a, b, values in rows:
                 yield rel_id, t, a, b, {**_present(names, values), "id": rel_id}
 
