@@ -160,7 +160,8 @@ FEW = 100_000  # nodes and relationships that fill() reads by id
 
 def fill(location: str | None, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """``G`` (read with few fields, then cut down) with the whole records of its nodes and
-    relationships, read from the store at ``location`` for their types only.
+    relationships, read from the store at ``location`` by id (up to :data:`FEW` of them;
+    more are read type by type, for their types only).
 
     Nodes and relationships the store does not hold (ties :func:`fold` or a view's
     summary made) keep what ``G`` gives them. A view of a thousand nodes of a million

@@ -43,7 +43,7 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Only the N most central nodes (by --size-by, or degree) and the ties among them.")
 @click.option("--max-nodes", type=int, default=MAX_NODES, show_default=True, metavar="N",
               help="Above this many nodes (unreadable, slow in a browser), draw a summary: the "
-                   "most connected nodes. 0: no limit.")
+                   "nodes with the most relationships. 0: no limit.")
 @click.option("--title", metavar="TEXT", help="The page's title (default: what it shows).")
 @click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Seed of the layout.")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the web browser when written.")
@@ -66,9 +66,9 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     denied facts are dashed, planned ones dotted. Click a node or relationship
     for its dates, status and sources; filter by type and status, search by
     name, and move the date slider to see the graph as of a date. Where more
-    than --max-nodes nodes are left, the view is a summary (the 200 nodes
-    with the most relationships, each with its 5 strongest ties): drill in with --focus, --top,
-    --fold or the filters.
+    than --max-nodes nodes are left, the view is a summary (the 200 nodes with
+    the most relationships, each with its 5 strongest ties): drill in with
+    --focus, --top, --fold or the filters.
     """
     from relgraph.views import view as write_view
 

@@ -279,12 +279,13 @@ def bundle(G: Any) -> Any:
             k, d = members[0]
             out.add_edge(u, v, key=k, **d)
             continue
-        counts: dict[str, int] = {}
+        counts: dict[str | None, int] = {}
         for _k, d in members:
-            counts[str(d.get("status"))] = counts.get(str(d.get("status")), 0) + 1
+            counts[d.get("status")] = counts.get(d.get("status"), 0) + 1
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         out.add_edge(u, v, key=f"{rtype} {u}->{v}", type=rtype, status=ranked[0][0],
-                     relationships=len(members), statuses=", ".join(f"{st} {c:,}" for st, c in ranked))
+                     relationships=len(members),
+                     statuses=", ".join(f"{st or 'no status'} {c:,}" for st, c in ranked))
     return out
 
 
