@@ -79,6 +79,8 @@ def ego(G: nx.MultiDiGraph, center: Any, depth: int = 1) -> EgoReport:
                     dist[v] = d
                     found.append(v)
         ring = found
+        if not ring:  # everything reachable is reached (depth may be huge)
+            break
     members = []
     for n, d in dist.items():
         if n == center:
