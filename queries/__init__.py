@@ -254,7 +254,8 @@ def sort_rows(columns: list[str], rows: list[list[Any]], order: Iterable[str], *
         index = [columns.index(c) for c in order]
     except ValueError:
         raise StoreError(f"{where}: `// order:` names a column the query does not return "
-                         f"({', '.join(order)} vs {', '.join(columns)})") from None
+                         f"({', '.join(order)} vs {', '.join(columns)}); name returned columns "
+                         "in its `// order:` line") from None
     return sorted(rows, key=lambda row: [_order_key(row[i]) for i in index])
 
 

@@ -11,7 +11,8 @@
 // match). The search's `size(label(r)) * 0 + $hops > 1` is `$hops > 1`: the
 // engine drops a predicate on parameters alone (MATCH ... WHERE $hops > 1 is
 // ignored), and a `WITH a WHERE $hops > 1` before the search makes it search
-// from every node (see benchmarks/engine.py).
+// from every node (see benchmarks/engine.py). The branches come back in any
+// order and an ORDER BY would sort only the last one: `// order:` sorts the rows.
 
 // name: neighbors
 // description: The k-hop neighbourhood of a node, filtered by relationship types and dates.
@@ -37,7 +38,6 @@ WITH a, b, r WHERE b.id <> a.id
 WITH b, collect([label(r), r.status]) AS steps, collect(r.sources) AS sources
 RETURN 1 AS hops, b.name AS name, label(b) AS type, b.id AS id, [steps[1][1]] AS via, steps[1][2] AS status,
        sources[1] AS sources
-ORDER BY hops, type, name, id
 UNION ALL
 MATCH (a) WHERE a.id = $node
 MATCH p = (a)-[* SHORTEST 1..3 (r, x | WHERE label(r) IN $types AND size(label(r)) * 0 + $hops > 1
@@ -52,7 +52,6 @@ WITH b, length(p) AS hops, list_transform(rels(p), e -> label(e)) AS via,
      list_transform(rels(p), e -> e.status) AS statuses, list_transform(rels(p), e -> e.sources) AS sources
 RETURN hops, b.name AS name, label(b) AS type, b.id AS id, via, statuses[hops] AS status,
        sources[hops] AS sources
-ORDER BY hops, type, name, id
 // dialect: neo4j
 MATCH (a) WHERE a.id = $node
 MATCH p = ANY SHORTEST (a) (()-[r]-(x)
