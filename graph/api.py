@@ -126,11 +126,12 @@ def load(paths: Iterable[str | Path] | None = None, *, store: str | None = None,
                               [r for r in dataset.relationships if r.origin in changed],
                               [o for o in dataset.origins if o in changed])
         bar = progress(st.steps(dataset)) if progress else None
+        # release: the dataset is not used after the write, which may free it as it goes.
         if bar is not None:
             with bar:
-                result = st.write(dataset, progress=bar.update)
+                result = st.write(dataset, progress=bar.update, release=True)
         else:
-            result = st.write(dataset)
+            result = st.write(dataset, release=True)
         return LoadReport(st.location, len(files), counts, result, time.perf_counter() - started,
                           changes, gone, *held)
 
@@ -238,14 +239,17 @@ def _check_removals(st: Store, dataset: Dataset, index: dict[str, tuple[str, str
 
 def _check_relationship_owners(st: Store, dataset: Dataset, files: dict[str, str]) -> None:
     """Refuse relationships that another file, already loaded, holds under the same id."""
-    incoming = {r.id: r for r in dataset.relationships}
     ends = sorted({end for r in dataset.relationships for end in (r.source, r.target)})
+    attached = st.attached(ends, dataset.origins)
+    if not attached:  # the usual case: no index of every incoming relationship (memory)
+        return
+    incoming = {r.id: r for r in dataset.relationships}
     problems = [
         Problem(files.get(incoming[rel_id].origin, incoming[rel_id].origin), incoming[rel_id].line, None,
                 rel_id, f"duplicate relationship (already loaded from {origin})",
                 "remove one, or give each an explicit `id:`; to move it into this file, remove it from "
                 "the other file and load both files together")
-        for rel_id, origin in st.attached(ends, dataset.origins) if rel_id in incoming
+        for rel_id, origin in attached if rel_id in incoming
     ]
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.file, p.line or 0)))

@@ -1,7 +1,9 @@
 """The graph model: validated nodes and relationships, ready for a store.
 
 Loaders produce these; stores write them. Property values are plain Python:
-``str``, ``list[str]``, ``datetime.date``, ``int``, ``float``, ``bool``.
+``str``, ``list[str]``, ``datetime.date``, ``int``, ``float``, ``bool``. Treat
+them as read-only: records may share a value (the loader gives every record
+that cites the same documents one ``sourceDocs`` list).
 """
 
 from __future__ import annotations

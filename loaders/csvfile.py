@@ -8,12 +8,16 @@ e.g. ``holds.csv``), ``id``, ``from``, ``to`` and property names. List cells
 from __future__ import annotations
 
 import csv
-import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from relgraph.errors import Problem
 from relgraph.loaders.records import RawRecord
 from relgraph.loaders.yamlfile import MAX_BYTES, decode
+
+# A line as ``io.StringIO(text, newline="")`` gives it: ended by \r\n, \r or \n, kept.
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 
 
 class FileNameType(str):
@@ -26,34 +30,36 @@ class FileNameType(str):
     __slots__ = ()
 
 
-def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
+def read_csv(path: Path, problems: list[Problem]) -> Iterator[RawRecord]:
+    """The file's records, one at a time: a big file's rows are not all held at once (memory)."""
     name = str(path)
     text = decode(path, problems)
     if text is None:
-        return []
+        return
     if not text.strip():
         problems.append(Problem(name, None, None, None, "file is empty",
                                 "add a header row and data rows, or remove the file"))
-        return []
+        return
     # A cell may be as long as a whole file (the limit YAML files have too), not the csv
     # module's 131,072 characters: a long text loads from CSV as from YAML.
     if csv.field_size_limit() < MAX_BYTES:
         csv.field_size_limit(MAX_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Lines cut from the text as they are read (an io.StringIO held a copy of all of it, at
+    # 4 bytes a character).
+    reader = csv.reader((m.group() for m in LINE.finditer(text)), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
         problems.append(Problem(name, 1, None, None, f"CSV error: {e}", "fix the header row"))
-        return []
+        return
     bad = [h for h in header if not h]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if bad or dupes:
         what = "an empty column name" if bad else f"duplicate columns {', '.join(dupes)}"
         problems.append(Problem(name, 1, None, None, f"header has {what}",
                                 "give every column one unique name"))
-        return []
+        return
     default_type = None if "type" in header else FileNameType(path.stem)
-    records: list[RawRecord] = []
     line = reader.line_num + 1
     while True:
         try:
@@ -76,5 +82,4 @@ def read_csv(path: Path, problems: list[Problem]) -> list[RawRecord]:
         if default_type is not None:
             data.setdefault("type", default_type)
         # Every field is on the record's line: no per-field line map (``line_of`` falls back to it).
-        records.append(RawRecord(name, start, data, from_csv=True))
-    return records
+        yield RawRecord(name, start, data, from_csv=True)

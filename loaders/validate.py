@@ -43,6 +43,9 @@ FALSE = {"false", "no", "0", "n"}
 END_DATES = frozenset({"validTo", "died"})  # a partial date stands for its period's last day
 
 
+_LATER = Relationship("", "", "", "", {}, "")  # a relationship to validate once every node is known
+
+
 class _Bad(Exception):
     def __init__(self, message: str, fix: str):
         self.message, self.fix = message, fix
@@ -85,6 +88,12 @@ def _parse_date_text(text: str, end: bool) -> tuple[date, str]:
         return date(y, 12, 31) if end else date(y, 1, 1), "year"
     except ValueError as e:
         raise _Bad(f"impossible date ({e})", "check the day and month") from None
+
+
+@functools.cache
+def _precision_key(name: str) -> str:
+    """``datePrecision`` for ``date``: one key object for every record (memory at a million)."""
+    return sys.intern(f"{name}Precision")
 
 
 def _closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -216,8 +225,9 @@ class Validator:
         self._required: dict[str, list[Property]] = {}
         self._misnamed: set[str] = set()  # CSV files whose name was reported as not a type
         # Ids folded to lower case -> (id, where defined): no two may differ by case alone.
-        self._folded: dict[str, tuple[str, str]] = {}
+        self._folded: dict[str, tuple[str, str | RawRecord]] = {}  # (id, origin or where in a file)
         self._folded_existing = False
+        self._doc_lists: dict[tuple[str, ...], list[str]] = {}  # see _check_sources
 
     def bad(self, rec: RawRecord, field: str | None, value: Any, message: str, fix: str) -> None:
         self.problems.append(Problem(rec.file, rec.line_of(field), field, value, message, fix))
@@ -225,6 +235,14 @@ class Validator:
     def run(self, records: Iterable[RawRecord]) -> Dataset:
         nodes: dict[str, tuple[Node, RawRecord]] = {}
         rel_recs: list[tuple[RawRecord, RelType]] = []
+        rels: dict[str, tuple[Relationship, str]] = {}  # id -> (relationship, file)
+        # Node ids and types seen so far (with the store's): a relationship whose ends and cited
+        # documents are all among them is validated as it is read, and its raw record let go
+        # (memory: at a million relationships the raw records held to the end took 0.5 GB).
+        # Once one has to wait for nodes defined further on, every later one waits too, so
+        # that relationships are still checked, and duplicates found, in the files' order.
+        types: dict[str, str] = dict(self.existing)
+        waiting = False
         for rec in records:
             kind = self._kind(rec)
             if kind is None and rec.section != "relationships" and "from" not in rec.data:
@@ -253,32 +271,27 @@ class Validator:
                                         for i in self.existing)
                     other = self._folded.get(folded)
                 if other is not None:  # never the same id: that is a duplicate, refused above
+                    where = other[1] if isinstance(other[1], str) else f"{other[1].file}:{other[1].line}"
                     self.bad(rec, "id", node.id,
-                             f"differs only in letter case from {other[0]!r} ({other[1]})",
+                             f"differs only in letter case from {other[0]!r} ({where})",
                              "ids are case-sensitive but may not differ by case alone: use that id, "
                              "or give this node a distinct one")
                     continue
-                self._folded[folded] = (node.id, f"{rec.file}:{rec.line}")
+                # Only where the node is, not its raw record: every node's is held to the end.
+                rec = RawRecord(rec.file, rec.line, {},
+                                {"sources": rec.lines["sources"]} if "sources" in rec.lines else {})
+                self._folded[folded] = (node.id, rec)
                 nodes[node.id] = (node, rec)
-            elif isinstance(kind, RelType):
+                types[node.id] = node.type
+            elif isinstance(kind, RelType) and (
+                    waiting or not self._add_relationship(rec, kind, types, rels, early=True)):
+                waiting = True
                 rel_recs.append((rec, kind))
-        types = {**self.existing, **{i: n.type for i, (n, _) in nodes.items()}}
         for node, rec in nodes.values():
             self._check_sources(rec, node.props, types)
-        rels: dict[str, tuple[Relationship, str]] = {}  # id -> (relationship, file)
         rel_recs.reverse()
         while rel_recs:  # popped, so that each raw record can be freed once validated (memory)
-            rec, kind = rel_recs.pop()
-            rel = self._relationship(rec, kind, types)
-            if rel is None:
-                continue
-            if rel.id in rels:
-                first, first_file = rels[rel.id]
-                self.bad(rec, "id" if "id" in rec.data else None, rel.id,
-                         f"duplicate relationship (same as {first_file}:{first.line})",
-                         "remove one, or give each an explicit `id:`")
-                continue
-            rels[rel.id] = (rel, rec.file)
+            self._add_relationship(*rel_recs.pop(), types, rels)
         self.problems.sort(key=lambda p: (p.file, p.line))  # every problem here has its line
         return Dataset([n for n, _ in nodes.values()], [r for r, _ in rels.values()],
                        sorted(set(self.origins.values())))
@@ -360,7 +373,7 @@ class Validator:
             if prop.type == "date":
                 v, precision = v
                 if prop.name == "date" or precision != "day":
-                    props[f"{prop.name}Precision"] = precision
+                    props[_precision_key(prop.name)] = precision
             props[prop.name] = v
         exempt = isinstance(kind, NodeType) and not kind.sources_required
         required = self._required.get(kind.name)
@@ -400,9 +413,34 @@ class Validator:
         if len(self.problems) > before:  # an entry with a problem is left out
             return None
         assert props is not None  # None only with a problem
-        return Node(node_id, kind.name, props, self.origins[rec.file], rec.line)
+        return Node(sys.intern(node_id), kind.name, props, self.origins[rec.file], rec.line)
 
-    def _relationship(self, rec: RawRecord, kind: RelType, types: Mapping[str, str]) -> Relationship | None:
+    def _add_relationship(self, rec: RawRecord, kind: RelType, types: Mapping[str, str],
+                          rels: dict[str, tuple[Relationship, str]], *, early: bool = False) -> bool:
+        """Validate a relationship record into ``rels``, or report it as a duplicate.
+
+        ``early``: the input is still being read. A record that refers to a node or
+        document not seen yet is then left alone (returns False, nothing reported), to
+        be validated once every node is known.
+        """
+        before = len(self.problems)
+        rel = self._relationship(rec, kind, types, early=early)
+        if rel is _LATER:
+            del self.problems[before:]  # said again, in order, when the record is validated
+            return False
+        if rel is None:
+            return True
+        if rel.id in rels:
+            first, first_file = rels[rel.id]
+            self.bad(rec, "id" if "id" in rec.data else None, rel.id,
+                     f"duplicate relationship (same as {first_file}:{first.line})",
+                     "remove one, or give each an explicit `id:`")
+            return True
+        rels[rel.id] = (rel, rec.file)
+        return True
+
+    def _relationship(self, rec: RawRecord, kind: RelType, types: Mapping[str, str], *,
+                      early: bool = False) -> Relationship | None:
         ends: list[str] = []
         ok = True
         for key in ("from", "to"):
@@ -412,6 +450,8 @@ class Validator:
                 ok = False
                 continue
             ref = str(raw)
+            if early and ref not in types:
+                return _LATER
             if ref not in types and ref in self.broken:
                 ok = False  # the node's own problems are reported where it is defined
                 continue
@@ -432,8 +472,12 @@ class Validator:
             self.bad(rec, "to", target, f"{kind.name} cannot link {st} -> {tt}",
                      f"allowed: {allowed}")
             return None
+        if early and any(c.doc not in types for c in props.get("sources", ())):
+            return _LATER
         if not self._check_sources(rec, props, types):
             return None
+        # The ends as the nodes' own ids: one string object per id, not one per mention.
+        source, target = sys.intern(source), sys.intern(target)
         when = props.get("date") or props.get("validFrom")
         rel_id = str(rec.data["id"]) if rec.data.get("id") not in (None, "") else (
             f"{kind.name}:{source}->{target}" + (f"@{when.isoformat()}" if when else ""))
@@ -454,5 +498,11 @@ class Validator:
                 ok = False
         if ok and cites:
             props["sources"] = [str(c) for c in cites]
-            props["sourceDocs"] = list(dict.fromkeys(sys.intern(c.doc) for c in cites))
+            docs = tuple(dict.fromkeys(c.doc for c in cites))
+            # One list per distinct set of documents, shared by the records that cite it (memory:
+            # at a million relationships a list each took 0.2 GB). Model lists are read-only.
+            shared = self._doc_lists.get(docs)
+            if shared is None:
+                shared = self._doc_lists[docs] = [sys.intern(d) for d in docs]
+            props["sourceDocs"] = shared
         return ok

@@ -757,3 +757,84 @@ nodes:
     assert problems(monkeypatch, tmp_path, "a.yaml") == [
         "a.yaml:3: publishedPrecision = 'month': is set by the loader from how much of `published` is "
         "written (fix: remove it, and write published as YYYY, YYYY-MM or YYYY-MM-DD)"]
+
+
+def test_relationships_are_checked_in_file_order_whether_their_nodes_come_before_or_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relationship whose nodes are known is validated as it is read (memory), one that
+    waits for nodes further on later: the dataset and every message are as if all waited."""
+    write(tmp_path, "a.csv", """\
+        type,id,from,to,status,sources
+        BORDERS,b1,state:MNG,state:CHN,confirmed,doc:test-brief
+        BORDERS,b2,state:CHN,state:KOR,confirmed,doc:test-brief
+        BORDERS,b1,state:MNG,state:KOR,confirmed,doc:test-brief
+        BORDERS,b3,state:MNG,state:CHN,confirmed,doc:test-brief
+        BORDERS,b4,state:MNG,state:MGN,confirmed,doc:test-brief
+        BORDERS,b5,state:MNG,state:CHN,reportd,doc:test-brief
+        """)
+    write(tmp_path, "b.yaml", """\
+        nodes:
+        @DOC
+          - {id: state:MNG, type: State, name: Mongolia, iso3: MNG, status: confirmed,
+              sources: [doc:test-brief]}
+          - {id: state:CHN, type: State, name: China, iso3: CHN, status: confirmed,
+              sources: [doc:test-brief]}
+        relationships:
+          - {id: b3, type: BORDERS, from: state:CHN, to: state:MNG, status: confirmed,
+              sources: [doc:test-brief]}
+          - {id: b6, type: BORDERS, from: state:CHN, to: state:MNG, status: confirmed,
+              sources: [doc:later-brief]}
+          - {id: b7, type: BORDERS, from: state:CHN, to: state:MNG, status: confirmed,
+              sources: [doc:test-brief]}
+          - {id: b8, type: BORDERS, from: state:CHN, to: state:KOR, status: confirmed,
+              sources: [doc:test-brief]}
+        """)
+    write(tmp_path, "c.yaml", """\
+        nodes:
+          - {id: state:KOR, type: State, name: South Korea, iso3: KOR, status: confirmed,
+              sources: [doc:test-brief]}
+          - {id: doc:later-brief, type: Document, name: Later brief, status: confirmed}
+        """)
+    # Read in the order a.csv (nodes not known yet), b.yaml (b3 and b7 known as read, b6 cites
+    # a document and b8 a node of c.yaml), c.yaml; and in the order where every node comes first.
+    fix = "(fix: remove one, or give each an explicit `id:`)"
+    common = [f"a.csv:4: id = 'b1': duplicate relationship (same as a.csv:2) {fix}",
+              "a.csv:6: to = 'state:MGN': unknown node (fix: correct the id (did you mean 'state:MNG'?))",
+              "a.csv:7: status = 'reportd': not an allowed value (fix: did you mean 'reported'? "
+              "allowed: alleged, confirmed, denied, planned, reported)"]
+    # The first b3 in reading order is kept, the other one is the duplicate.
+    assert problems(monkeypatch, tmp_path, "a.csv", "b.yaml", "c.yaml") == [
+        *common, f"b.yaml:11: id = 'b3': duplicate relationship (same as a.csv:5) {fix}"]
+    assert problems(monkeypatch, tmp_path, "c.yaml", "b.yaml", "a.csv") == [
+        common[0], f"a.csv:5: id = 'b3': duplicate relationship (same as b.yaml:11) {fix}", *common[1:]]
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    (ok / "b.yaml").write_text((tmp_path / "b.yaml").read_text("utf-8"), "utf-8")
+    (ok / "c.yaml").write_text((tmp_path / "c.yaml").read_text("utf-8"), "utf-8")
+    first = read_dataset([ok / "b.yaml", ok / "c.yaml"])  # b6 and b8 wait for c.yaml
+    last = read_dataset([ok / "c.yaml", ok / "b.yaml"])  # every relationship known as read
+    assert [r.id for r in first.relationships] == ["b3", "b6", "b7", "b8"]  # in the files' order
+    assert sorted((r.id, r.source, r.target, r.props["sourceDocs"]) for r in first.relationships) == \
+        sorted((r.id, r.source, r.target, r.props["sourceDocs"]) for r in last.relationships)
+    b3, b7 = (r for r in first.relationships if r.id in ("b3", "b7"))
+    assert b3.props["sourceDocs"] == ["doc:test-brief"] and b3.props["sourceDocs"] is b7.props["sourceDocs"]
+    node_ids = {n.id: n.id for n in first.nodes}
+    assert all(r.source is node_ids[r.source] for r in first.relationships)  # one object per id
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\r1,2\r", "a,b\n1,2", "a,b\n\n\n1,2\n", "a,b\r\n\r\n1,2",
+    'a,b\n"x\r\ny","z\nw"\n', 'a,b\n"x\ry",2\r\n', "a,b\n1\u2028,2\x85\n3,4\x1c\n", "a\n", "\n", "x",
+])
+def test_csv_lines_are_cut_as_a_text_stream_cuts_them(text: str) -> None:
+    """The reader is fed lines cut from the text as it goes; it sees what it saw from
+    ``io.StringIO(text, newline="")`` (line ends kept; \\r\\n, \\r and \\n end a line, nothing else)."""
+    import csv
+    import io
+
+    from relgraph.loaders.csvfile import LINE
+
+    lines = [m.group() for m in LINE.finditer(text)]
+    assert lines == list(io.StringIO(text, newline=""))
+    stream = io.StringIO(text, newline="")
+    assert list(csv.reader(lines, strict=True)) == list(csv.reader(stream, strict=True))

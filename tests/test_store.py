@@ -548,3 +548,15 @@ def test_deleting_a_file_others_link_to_is_refused_on_reload(mini_copy: Path, tm
         api.load([mini_copy], store=tmp_store)
     assert "person:putin-vladimir" in str(info.value)
     assert dump_store(tmp_store) == before
+
+
+def test_a_write_that_releases_its_dataset_writes_the_same_graph(tmp_path: Path, mini_store: str) -> None:
+    """``release=True`` (what a load uses, for memory) empties the dataset's lists as the
+    groups are written, and the store holds exactly what a write that keeps them holds."""
+    dataset = api.validate([MINI])
+    held = len(dataset.nodes), len(dataset.relationships)
+    with open_store(str(tmp_path / "released.db")) as st:
+        result = st.write(dataset, release=True)
+    assert (dataset.nodes, dataset.relationships) == ([], [])
+    assert (result.nodes_added, result.relationships_written) == held
+    assert dump_store(tmp_path / "released.db") == dump_store(mini_store)

@@ -66,11 +66,16 @@ class Store(ABC):
         (relationship id, origin)."""
 
     @abstractmethod
-    def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
+    def write(self, dataset: Dataset, *, progress: Progress | None = None,
+              release: bool = False) -> WriteResult:
         """Make the store hold exactly ``dataset`` for the origins it covers, atomically.
 
         Nodes are upserted by id; relationships of those origins are replaced;
         nodes and relationships that the origins no longer contain are removed.
+        ``release``: the caller has no more use for ``dataset``, and the store may
+        empty its lists as it writes them, so that the records' memory is freed
+        while the engine's grows (a store that may have to write them again, like
+        Neo4j's on a retried transaction, keeps them).
         """
 
     def steps(self, dataset: Dataset) -> int:

@@ -362,7 +362,8 @@ class EmbeddedStore(Store):
         return out
 
     # -- writing ------------------------------------------------------------
-    def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
+    def write(self, dataset: Dataset, *, progress: Progress | None = None,
+              release: bool = False) -> WriteResult:
         if self.read_only:
             raise StoreError("store is open read-only")
         tick = progress or (lambda n: None)
@@ -409,27 +410,33 @@ class EmbeddedStore(Store):
             by_type: dict[str, list] = defaultdict(list)
             for n in dataset.nodes:
                 by_type[n.type].append(n)
+            types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
+            groups = others  # the kept relationships of re-copied nodes, then the dataset's
+            written: dict[tuple[str, str, str], int] = defaultdict(int)
+            for r in dataset.relationships:
+                key = (r.type, types[r.source], types[r.target])
+                groups[key].append(r)
+                written[key] += 1
+            if release:  # each group is let go once its file is written (see Store.write)
+                dataset.nodes, dataset.relationships = [], []
             with (tempfile.TemporaryDirectory(prefix="relgraph-copy-") as tmp,
                   _Copier(self._exec, tick) as copier):
-                for t, nodes in by_type.items():
+                for t in list(by_type):
+                    nodes = by_type.pop(t)
                     cols = _columns(self.schema, self.schema.nodes[t].properties)
                     self._copy(copier, t, cols, nodes, Path(tmp))
                     copier.done(len(nodes))
                     updated = sum(1 for n in nodes if n.id in index)
                     result.nodes_added += len(nodes) - updated
                     result.nodes_updated += updated
-                types = {**{i: t for i, (t, _) in index.items()}, **{n.id: n.type for n in dataset.nodes}}
-                groups = others  # the kept relationships of re-copied nodes, then the dataset's
-                written: dict[tuple[str, str, str], int] = defaultdict(int)
-                for r in dataset.relationships:
-                    key = (r.type, types[r.source], types[r.target])
-                    groups[key].append(r)
-                    written[key] += 1
-                for (t, a, b), rows in groups.items():
+                    del nodes
+                for t, a, b in list(groups):
+                    rows = groups.pop((t, a, b))
                     cols = _columns(self.schema, self.schema.relationships[t].properties)
                     self._copy(copier, t, cols, rows, Path(tmp), ends=(a, b))
                     copier.done(written[(t, a, b)])
                     result.relationships_written += written[(t, a, b)]
+                    del rows
             self._commit()
         except BaseException as e:
             self._rollback(e)

@@ -368,7 +368,8 @@ class Neo4jStore(Store):
         return self._write(cypher, params) if write else self._read(cypher, params)
 
     # -- writing -----------------------------------------------------------------
-    def write(self, dataset: Dataset, *, progress: Progress | None = None) -> WriteResult:
+    def write(self, dataset: Dataset, *, progress: Progress | None = None,
+              release: bool = False) -> WriteResult:
         """Upsert the dataset, then remove what its origins no longer hold.
 
         All of it is one transaction (in batched statements): a load that fails,
