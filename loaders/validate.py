@@ -292,6 +292,9 @@ class Validator:
         rel_recs.reverse()
         while rel_recs:  # popped, so that each raw record can be freed once validated (memory)
             self._add_relationship(*rel_recs.pop(), types, rels)
+        # The cache's keys are texts read with the records: kept, they would keep the memory
+        # around them from going back to the system once the records are written and freed.
+        _parse_date_text.cache_clear()
         self.problems.sort(key=lambda p: (p.file, p.line))  # every problem here has its line
         return Dataset([n for n, _ in nodes.values()], [r for r, _ in rels.values()],
                        sorted(set(self.origins.values())))

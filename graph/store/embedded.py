@@ -419,6 +419,9 @@ class EmbeddedStore(Store):
                 written[key] += 1
             if release:  # each group is let go once its file is written (see Store.write)
                 dataset.nodes, dataset.relationships = [], []
+                # Nor may an index of the records' ids outlive them: a string of each record
+                # left alive keeps the memory around it from going back to the system.
+                del incoming, rel_ids, types
             with (tempfile.TemporaryDirectory(prefix="relgraph-copy-") as tmp,
                   _Copier(self._exec, tick) as copier):
                 for t in list(by_type):
