@@ -238,7 +238,7 @@ class Validator:
         rels: dict[str, tuple[Relationship, str]] = {}  # id -> (relationship, file)
         # Node ids and types seen so far (with the store's): a relationship whose ends and cited
         # documents are all among them is validated as it is read, and its raw record let go
-        # (memory: at a million relationships the raw records held to the end took 0.5 GB).
+        # (memory: not a million raw records held until every file is read).
         # Once one has to wait for nodes defined further on, every later one waits too, so
         # that relationships are still checked, and duplicates found, in the files' order.
         types: dict[str, str] = dict(self.existing)
