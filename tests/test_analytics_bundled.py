@@ -77,3 +77,29 @@ def test_export_gexf_of_the_whole_dataset(store: str, tmp_path: Path) -> None:
     assert report.nodes == sum(counts["nodes"].values())
     H = nx.read_gexf(out)
     assert (H.number_of_nodes(), H.number_of_edges()) == (report.nodes, sum(counts["relationships"].values()))
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(as_of=date(2020, 1, 1)),
+                                     Filters(types=("Person", "Event", "State"), statuses=("confirmed",))],
+                         ids=["all", "as-of-2020", "people-events-states-confirmed"])
+def test_a_path_read_lean_shows_the_whole_records_of_its_nodes_and_hops(
+        store: str, G: nx.MultiDiGraph, filters: Filters) -> None:
+    """``path`` finds the paths on names and what the filters test, then reads the records
+    of the paths' own nodes and relationships: what it shows is what whole records give."""
+    from relgraph.analytics.paths import hops
+
+    H = select(G, filters)
+    ends = [("Vladimir Putin", "Kim Jong Un"), ("Sergei Lavrov", "Rajin port"), ("Russia", "Choe Son Hui")]
+    shown = 0
+    for a, b in ends:
+        if resolve(G, a) not in H or resolve(G, b) not in H:
+            continue
+        r = analyze.path(a, b, store, filters, all_paths=True)
+        for p in r.paths:
+            want = hops(H, p.nodes)
+            assert [(h.step, h.source, h.target, h.type, h.direction, h.props) for h in p.hops] == [
+                (h.step, h.source, h.target, h.type, h.direction, h.props) for h in want]
+            assert p.node_props == [dict(H.nodes[n]) for n in p.nodes]
+            assert all(h.props.get("sources") for h in p.hops)
+            shown += len(p.hops)
+    assert shown >= 4

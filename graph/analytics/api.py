@@ -24,6 +24,7 @@ from relgraph.analytics import paths as _paths
 from relgraph.analytics import temporal as _temporal
 from relgraph.analytics.project import (
     Filters,
+    fill,
     read_for,
     read_store,
     resolve,
@@ -116,9 +117,12 @@ def path(source: str, target: str, store: str | None = None, filters: Filters | 
         with open_store(store, read_only=True) as st:
             report.documents = {d: _document(st.node(d), d) for d in _cited(report)}
         return report
-    G0, H = _graphs(store, filters, full=True)
+    # Read lean; the records of the paths' own nodes and relationships are read by id once the
+    # paths are found (at a million relationships, every citation and date read took 4 s).
+    G0, H = _graphs(store, filters)
     a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
-    report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit)
+    report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit,
+                                   records=lambda sub: fill(store, sub))
     with open_store(store, read_only=True) as st:
         report.documents = {d: _document(st.node(d), d) for d in _cited(report)}
     return report

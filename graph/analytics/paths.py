@@ -8,6 +8,7 @@ status and its citations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any, ClassVar
@@ -100,11 +101,15 @@ def hops(G: nx.MultiDiGraph, nodes: list[Any]) -> list[Hop]:
 
 
 def shortest_paths(G: nx.MultiDiGraph, source: Any, target: Any, *, all_paths: bool = False,
-                   max_hops: int | None = None, limit: int = DEFAULT_LIMIT) -> PathReport:
+                   max_hops: int | None = None, limit: int = DEFAULT_LIMIT,
+                   records: Callable[[nx.MultiDiGraph], nx.MultiDiGraph] | None = None) -> PathReport:
     """The shortest path from ``source`` to ``target`` (node ids), or with
     ``all_paths`` every shortest path (at most ``limit``, ``truncated`` if more).
 
     No path, or none of at most ``max_hops`` hops, gives an empty report.
+    ``records``, given the subgraph of the paths' nodes, returns it with the
+    properties the hops show (dates, status, sources): ``G`` then needs only
+    names and what its filters tested (see :func:`relgraph.analytics.project.fill`).
 
     >>> G = nx.MultiDiGraph()
     >>> for p in ("person:putin", "person:kim"):
@@ -138,6 +143,8 @@ def shortest_paths(G: nx.MultiDiGraph, source: Any, target: Any, *, all_paths: b
     if found and max_hops is not None and len(found[0]) - 1 > max_hops:
         found = []
     found.sort(key=lambda ns: [label(G, n) for n in ns])
+    if records is not None and found:
+        G = records(G.subgraph({n for ns in found for n in ns}))
     paths = [Path(i, ns, hops(G, ns), [label(G, n) for n in ns], [dict(G.nodes[n]) for n in ns])
              for i, ns in enumerate(found, 1)]
     return PathReport(source, target, label(G, source), label(G, target), paths, truncated)
