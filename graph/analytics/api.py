@@ -52,12 +52,11 @@ def _gc_paused(fn: F) -> F:
     return cast(F, run)
 
 
-def _graphs(store: str | None, filters: Filters | None, *,
-            full: bool = False) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+def _graphs(store: str | None, filters: Filters | None) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
     """The store read for ``filters`` (every node of the types kept, for name lookups) and
     the graph the filters keep (the same object where types are all they set)."""
     filters = filters or Filters()
-    G0 = read_for(store, filters, full=full)
+    G0 = read_for(store, filters)
     if replace(filters, types=()) == Filters():
         return G0, G0
     return G0, select(G0, filters, copy=False)  # G0 is ours: folding need not copy it first
@@ -118,7 +117,7 @@ def path(source: str, target: str, store: str | None = None, filters: Filters | 
             report.documents = {d: _document(st.node(d), d) for d in _cited(report)}
         return report
     # Read lean; the records of the paths' own nodes and relationships are read by id once the
-    # paths are found (at a million relationships, every citation and date read took 4 s).
+    # paths are found (at a million relationships, reading every citation and date cost 4 s).
     G0, H = _graphs(store, filters)
     a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
     report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit,
