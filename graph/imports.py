@@ -68,9 +68,9 @@ class GdeltImportReport:
 def _write(st: Any, dataset: Any, progress: ProgressFactory | None) -> WriteResult:
     bar = progress(st.steps(dataset)) if progress else None
     if bar is None:
-        return st.write(dataset)
+        return st.write(dataset, release=True)
     with bar:
-        return st.write(dataset, progress=bar.update)
+        return st.write(dataset, progress=bar.update, release=True)
 
 
 def import_un_sanctions(path: str | Path, *, regime: str = "DPRK", store: str | None = None,
@@ -94,7 +94,7 @@ def import_un_sanctions(path: str | Path, *, regime: str = "DPRK", store: str | 
         builder = RecordBuilder(view, str(path))
         plan = plan_un_import(unlist, view, builder, regime_node=regime_node)
         dataset = builder.dataset(st)
-        result = st.write(dataset)
+        result = st.write(dataset, release=True)
         location = st.location
     kinds = [e.tag for e in unlist.entries]
     return UNImportReport(
