@@ -429,6 +429,65 @@ def resolve_in(names: list[tuple[str, str, str, list[str]]], name: str) -> str:
     raise NotFoundError(name, [display[c] for c in close])
 
 
+@dataclass(frozen=True)
+class Found:
+    """A node :func:`find` matched: ``matched`` is the name or alias that matched."""
+
+    id: str
+    type: str
+    name: str
+    status: str | None
+    matched: str
+
+
+def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+         limit: int | None = 50, store: str | Store | None = None) -> tuple[list[Found], int]:
+    """Nodes whose name, alias or id holds ``text``, matched as :func:`resolve` matches
+    (ignoring case, accents and punctuation), and how many there are in all.
+
+    Exact matches come first, then names that start with ``text``, then the rest, each
+    by name. ``types`` and ``statuses`` keep only those; empty ``text`` matches every node
+    they keep. ``limit`` (None: all) cuts the list, not the count.
+
+    >>> import tempfile, os
+    >>> db = os.path.join(tempfile.mkdtemp(), "t.db")
+    >>> _ = load(store=db)
+    >>> found, total = find("kim jong", types=["Person"], store=db)
+    >>> found[0].name, found[0].type
+    ('Kim Jong Un', 'Person')
+    """
+    key = normalize(text)
+    wanted = set(statuses) if statuses is not None else None
+    hits: list[tuple[int, str, Found]] = []
+    with open_store(store, read_only=True) as st:
+        for node_id, node_type, props in st.iter_nodes(list(types) if types is not None else None,
+                                                       ("name", "aliases", "status")):
+            status = props.get("status")
+            if wanted is not None and status not in wanted:
+                continue
+            name = str(props.get("name") or node_id)
+            best: tuple[int, str] | None = None
+            for candidate in (name, *(props.get("aliases") or ()), node_id):
+                folded = normalize(str(candidate))
+                if not key:
+                    rank = 2
+                elif folded == key:
+                    rank = 0
+                elif folded.startswith(key):
+                    rank = 1
+                elif key in folded:
+                    rank = 2
+                else:
+                    continue
+                if best is None or rank < best[0]:
+                    best = (rank, str(candidate))
+            if best is not None:
+                hits.append((best[0], normalize(name), Found(node_id, node_type, name, status, best[1])))
+    hits.sort(key=lambda h: (h[0], h[1], h[2].id))
+    found = [f for _r, _n, f in hits]
+    return (found if limit is None else found[:limit]), len(found)
+
+
 @dataclass
 class NodeReport:
     """A node, its relationships, and the documents they cite."""
@@ -438,7 +497,7 @@ class NodeReport:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def show(name: str, *, store: str | None = None) -> NodeReport:
+def show(name: str, *, store: str | Store | None = None) -> NodeReport:
     """Everything the store holds about one node, with sources resolved to documents."""
     with open_store(store, read_only=True) as st:
         node_id = resolve(st, name)

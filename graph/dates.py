@@ -93,3 +93,22 @@ def is_precision(column: str) -> bool:
     (True, False)
     """
     return column.endswith(SUFFIX) and len(column) > len(SUFFIX)
+
+
+def when(item: Mapping[str, Any]) -> str:
+    """When a fact happened or held, as much as is known: ``date: 2023-09``,
+    ``valid: 2008 to now``.
+
+    >>> from datetime import date
+    >>> when({"validFrom": date(2008, 1, 1), "validFromPrecision": "year"})
+    'valid: 2008 to now'
+    """
+    from relgraph.formats import cell
+
+    item = known_props(item)
+    if item.get("date"):
+        return "date: " + cell(item["date"])
+    start, end = item.get("validFrom"), item.get("validTo")
+    if start or end:
+        return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"
+    return ""

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from relgraph.analytics import EXPORT_FORMATS, MEASURES
-from relgraph.cli.options import filter_options, filters_from, handle_errors, when
+from relgraph.cli.options import filter_options, filters_from, handle_errors
+from relgraph.dates import when
 from relgraph.formats import plural
 
 engine_option = click.option(

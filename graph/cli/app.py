@@ -16,6 +16,7 @@ from relgraph.cli.analyze import analyze, export
 from relgraph.cli.data import load, schema, show, stats, sync, validate
 from relgraph.cli.imports import import_group
 from relgraph.cli.query import query
+from relgraph.cli.serve import serve
 from relgraph.cli.view import view
 
 
@@ -53,5 +54,6 @@ def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdi
         os.environ["NEO4J_PASSWORD"] = sys.stdin.readline().rstrip("\r\n")
 
 
-for command in (load, validate, stats, schema, sync, show, analyze, export, view, import_group, query):
+for command in (load, validate, stats, schema, sync, show, analyze, export, view, import_group, query,
+                serve):
     main.add_command(command)

@@ -20,8 +20,8 @@ from relgraph.cli.options import (
     progress_bar,
     quiet_option,
     store_option,
-    when,
 )
+from relgraph.dates import when
 
 
 @click.command()

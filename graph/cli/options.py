@@ -45,6 +45,11 @@ store_option = click.option(
     help="Store location: a file for the embedded store (default relgraph.db), or "
          "neo4j://, neo4j+s://, bolt://, bolt+s:// for Neo4j [env: RELGRAPH_STORE].",
 )
+queries_option = click.option(
+    "--queries", "queries_dirs", multiple=True, type=click.Path(file_okay=False), envvar="RELGRAPH_QUERIES",
+    metavar="DIR",
+    help="Also load the .cypher files in DIR (repeatable) [env: RELGRAPH_QUERIES, folders separated by ':'].",
+)
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
@@ -103,23 +108,3 @@ def filters_from(kw: dict[str, Any], *, default_types: str | None = None) -> Any
     return Filters.parse(as_of=kw.pop("as_of", None), start=kw.pop("start"), end=kw.pop("end"),
                          types=types, statuses=kw.pop("statuses"),
                          states=kw.pop("states"), state_depth=kw.pop("state_depth"), fold=kw.pop("fold"))
-
-
-def when(item: dict[str, Any]) -> str:
-    """When a fact happened or held, as much as is known: ``date: 2023-09``,
-    ``valid: 2008 to now``.
-
-    >>> from datetime import date
-    >>> when({"validFrom": date(2008, 1, 1), "validFromPrecision": "year"})
-    'valid: 2008 to now'
-    """
-    from relgraph.dates import known_props
-    from relgraph.formats import cell
-
-    item = known_props(item)
-    if item.get("date"):
-        return "date: " + cell(item["date"])
-    start, end = item.get("validFrom"), item.get("validTo")
-    if start or end:
-        return f"valid: {cell(start) or '?'} to {cell(end) or 'now'}"
-    return ""

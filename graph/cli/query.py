@@ -10,13 +10,7 @@ from typing import Any
 
 import click
 
-from relgraph.cli.options import handle_errors, store_option
-
-queries_option = click.option(
-    "--queries", "queries_dirs", multiple=True, type=click.Path(file_okay=False), envvar="RELGRAPH_QUERIES",
-    metavar="DIR",
-    help="Also load the .cypher files in DIR (repeatable) [env: RELGRAPH_QUERIES, folders separated by ':'].",
-)
+from relgraph.cli.options import handle_errors, queries_option, store_option
 
 
 def _extra(dirs: tuple[str, ...]) -> list[str]:

@@ -24,7 +24,7 @@ from typing import Any
 from relgraph.errors import UsageError
 from relgraph.formats import plural
 
-__all__ = ["ViewReport", "referenced", "render", "view"]
+__all__ = ["Page", "ViewReport", "page", "referenced", "render", "view"]
 
 
 def render(G: Any, *, title: str = "relgraph", subtitle: str = "",
@@ -115,12 +115,47 @@ SUMMARY_TIES = 5
 EXTENSIONS = (".html", ".htm")
 
 
-def view(output: str | Path, *, store: str | None = None, filters: Any = None,
+def view(output: str | Path, *, store: Any = None, **how: Any) -> ViewReport:
+    """Write the HTML view of the store's graph to ``output`` (see :func:`page` for ``how``).
+
+    ``output`` must end in ``.html`` or ``.htm``; it is written to a temporary name and
+    renamed, and may not be the store or one of its files.
+    """
+    started = time.perf_counter()
+    from relgraph.outputs import check_target, clean_leftovers
+
+    out = check_target(output, store)  # the store (or its WAL, lock, ...) is never an output
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'view.html'}")
+    if not out.parent.exists():
+        raise UsageError(f"folder {out.parent} does not exist")
+    if out.suffix.lower() not in EXTENSIONS:
+        raise UsageError(f"{out}: a view is an HTML page; name the file {out.stem or 'view'}.html (for a "
+                         "picture, open the page in a browser and save a screenshot)")
+    drawn = page(store=store, **how)
+    clean_leftovers(out)  # what a killed run left
+    size = _write(out, drawn.html, store)
+    return ViewReport(out, drawn.title, drawn.nodes, drawn.relationships, size,
+                      time.perf_counter() - started, drawn.summary_of)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A view's page, as :func:`page` drew it (``relgraph serve`` sends it as is)."""
+
+    html: str
+    title: str
+    nodes: int
+    relationships: int
+    summary_of: int | None = None
+
+
+def page(*, store: Any = None, filters: Any = None,
          focus: str | None = None, depth: int = 1, query: str | None = None,
          params: Mapping[str, Any] | None = None, queries_dirs: Iterable[str | Path] | None = None,
          size_by: str | None = "degree", title: str | None = None, seed: int = 7,
-         top: int | None = None, max_nodes: int = MAX_NODES) -> ViewReport:
-    """Write the HTML view of the store's graph to ``output``.
+         top: int | None = None, max_nodes: int = MAX_NODES) -> Page:
+    """The HTML view of the store's graph (``store``: a location or an open store).
 
     ``filters`` (a :class:`relgraph.analytics.Filters`) apply first. Then
     ``focus`` (a node's id, name or alias) keeps its neighbourhood within
@@ -133,7 +168,7 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     view is a summary: the :data:`SUMMARY_NODES` nodes with the most relationships, each with its
     :data:`SUMMARY_TIES` strongest ties among them (:func:`bundle`, :func:`strongest`), and
     the page and ``summary_of`` say of how many nodes; an explicit ``top`` above
-    ``max_nodes`` is refused. ``output`` must end in ``.html`` or ``.htm``.
+    ``max_nodes`` is refused.
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
@@ -141,7 +176,6 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
     from relgraph.analytics.temporal import ego
     from relgraph.views.html import render_html, view_data
 
-    started = time.perf_counter()
     if size_by is not None and size_by not in MEASURES:
         raise UsageError(f"unknown measure {size_by!r}; use one of {', '.join(MEASURES)}")
     if depth < 1:
@@ -152,17 +186,6 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         raise UsageError(f"--top {top}: give 1 or more nodes")
     if max_nodes < 0:
         raise UsageError(f"--max-nodes {max_nodes}: give 0 (no limit) or more")
-    from relgraph.outputs import check_target, clean_leftovers
-
-    out = check_target(output, store)  # the store (or its WAL, lock, ...) is never an output
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give a file name, e.g. {out / 'view.html'}")
-    if not out.parent.exists():
-        raise UsageError(f"folder {out.parent} does not exist")
-    if out.suffix.lower() not in EXTENSIONS:
-        raise UsageError(f"{out}: a view is an HTML page; name the file {out.stem or 'view'}.html (for a "
-                         "picture, open the page in a browser and save a screenshot)")
-    clean_leftovers(out)  # what a killed run left
 
     filters = filters or Filters()
     # Names and what the filters test first; whole records only of what is drawn (fill).
@@ -244,10 +267,9 @@ def view(output: str | Path, *, store: str | None = None, filters: Any = None,
         f"generated {date.today().isoformat()} by relgraph",
     ])
     title = title or "relgraph: " + what
-    page = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
+    html = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
                                  documents=documents, seed=seed))
-    size = _write(out, page, store)
-    return ViewReport(out, title, n_nodes, n_rels, size, time.perf_counter() - started, summary_of)
+    return Page(html, title, n_nodes, n_rels, summary_of)
 
 
 def bundle(G: Any) -> Any:

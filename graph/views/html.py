@@ -19,6 +19,7 @@ its own id, and parallel ones are drawn as curves of different roundness.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -273,20 +274,32 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
-def render_html(data: Mapping[str, Any]) -> str:
-    """The page for :func:`view_data`'s result: one string, no outside references."""
-    scripts = [_vis("vis-network.min.js"), _asset("view.js")]
+@functools.cache
+def _scripts() -> tuple[str, str]:
+    scripts = (_vis("vis-network.min.js"), _asset("view.js"))
     for s in scripts:
         if "</script" in s.lower():  # would end the element early; never true of the bundled files
             raise RelgraphError("a bundled script contains '</script'; cannot inline it")
-    csp = "; ".join([
+    return scripts
+
+
+def view_policy() -> str:
+    """The Content-Security-Policy of every view page: its own two scripts (by hash), inline
+    styles, data: images, nothing fetched (``relgraph serve`` sends it as a header too)."""
+    return "; ".join([
         "default-src 'none'",
-        "script-src " + " ".join(_sha256(s) for s in scripts),
+        "script-src " + " ".join(_sha256(s) for s in _scripts()),
         "style-src 'unsafe-inline'",
         "img-src data:",
         "base-uri 'none'",
         "form-action 'none'",
     ])
+
+
+def render_html(data: Mapping[str, Any]) -> str:
+    """The page for :func:`view_data`'s result: one string, no outside references."""
+    scripts = _scripts()
+    csp = view_policy()
     parts = {
         "CSP": html.escape(csp),
         "TITLE": html.escape(str(data["meta"]["title"])),

@@ -1,0 +1,452 @@
+"""The web application of ``relgraph serve``: routes, pages and the JSON API.
+
+Each handler parses the request, calls one library function with the store the
+server holds open (lent through :class:`relgraph.store.Borrowed`), and renders
+a template or JSON. One request uses the store at a time (a lock): the engines'
+connections are not shared between threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from datetime import date
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from relgraph import __version__
+from relgraph.dates import is_precision, known, when
+from relgraph.errors import NotFoundError, RelgraphError, UsageError
+from relgraph.formats import _json_default, cell, to_csv
+from relgraph.model import Citation
+from relgraph.store import Store
+
+# Everything a page may load comes from this server; nothing else, not even a connection.
+POLICY = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-src 'self'",
+    "frame-ancestors 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+])
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+           "Cache-Control": "no-store"}
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+PAGE_ROWS = 100  # rows of a query's table per page
+MAX_ROWS = 1000  # the most rows a page (or ?limit=) shows at once
+FOUND_PER_PAGE = 50
+STATIC = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"}
+# Request keys of a query page that are not the query's parameters.
+PAGE_KEYS = frozenset({"run", "sort", "desc", "offset", "limit", "format", "graph"})
+
+
+class Site:
+    """What the handlers share: the open store, its lock, the queries, the templates."""
+
+    def __init__(self, store: Store, *, queries_dirs: Iterable[str] | None = None):
+        from relgraph.queries import load_queries
+        from relgraph.schema import load_schema
+
+        self.store = store
+        self.lock = threading.Lock()
+        self.queries_dirs = list(queries_dirs or [])
+        self.queries = load_queries(self.queries_dirs)
+        schema = load_schema()
+        self.node_types = sorted(schema.nodes)
+        self.statuses = list(schema.statuses)
+        self.env = Environment(loader=PackageLoader("relgraph.serve", "templates"),
+                               autoescape=select_autoescape(default=True, default_for_string=True))
+        self.env.filters.update(cell=cell, when=when, node_url=node_url, known=known, web_url=web_url)
+        self.env.globals.update(version=__version__, location=store.location, qs=qs)
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        text = self.env.get_template(template).render(request=request, path=request.url.path, **context)
+        return HTMLResponse(text, status_code=status, headers={**HEADERS, "Content-Security-Policy": POLICY})
+
+
+def node_url(node_id: str) -> str:
+    """The node page's address: ``/nodes/state:PRK``."""
+    return "/nodes/" + quote(str(node_id), safe=":")
+
+
+def web_url(url: Any) -> str | None:
+    """``url`` if it is an http(s) address (a link a page may show), else None."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
+def qs(pairs: Iterable[tuple[str, Any]] | Mapping[str, Any], **change: Any) -> str:
+    """A query string from ``pairs`` (repeated keys kept) with ``change`` set (None removes)."""
+    items = list(pairs.items()) if isinstance(pairs, Mapping) else list(pairs)
+    items = [(k, v) for k, v in items if k not in change] + [
+        (k, v) for k, v in change.items() if v is not None]
+    return urlencode([(k, v) for k, v in items if v not in (None, "")])
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    text = json.dumps(value, default=_json_default, ensure_ascii=False, indent=2)
+    return Response(text, status_code=status, media_type="application/json",
+                    headers={**HEADERS, "Content-Security-Policy": POLICY})
+
+
+def _error_status(e: RelgraphError) -> int:
+    if isinstance(e, NotFoundError):
+        return 404
+    if isinstance(e, UsageError):
+        return 400
+    return 500
+
+
+# -- library calls: one per request, with the store lent ---------------------------------
+
+
+def search(site: Site, request: Request) -> dict[str, Any]:
+    from relgraph import api
+
+    q = request.query_params
+    text = q.get("q", "")
+    types = [t for t in q.getlist("type") if t] or None
+    statuses = [s for s in q.getlist("status") if s] or None
+    for t in types or []:
+        if t not in site.node_types:
+            raise UsageError(f"unknown node type {t!r}; use one of: {', '.join(site.node_types)}")
+    for s in statuses or []:
+        if s not in site.statuses:
+            raise UsageError(f"unknown status {s!r}; use one of: {', '.join(site.statuses)}")
+    offset = _int(q.get("offset"), "offset", 0)
+    limit = min(_int(q.get("limit"), "limit", FOUND_PER_PAGE), MAX_ROWS)
+    if not text and not types and not statuses:
+        return {"q": text, "type": [], "status": [], "total": 0, "offset": 0, "limit": limit, "nodes": []}
+    with site.lock:
+        found, total = api.find(text, types=types, statuses=statuses, limit=offset + limit, store=site.store)
+    return {"q": text, "type": types or [], "status": statuses or [], "total": total, "offset": offset,
+            "limit": limit, "nodes": [asdict(f) for f in found[offset:]]}
+
+
+def show(site: Site, node_id: str) -> dict[str, Any]:
+    from relgraph import api
+
+    with site.lock:
+        report = api.show(node_id, store=site.store)
+    return {"node": report.node, "relationships": report.relationships, "documents": report.documents}
+
+
+def query_values(request: Request) -> dict[str, Any]:
+    """A query page's parameters from its URL: repeated names make lists; blanks are not given."""
+    given: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        if key in PAGE_KEYS or value.strip() == "":
+            continue
+        if key in given:
+            prev = given[key]
+            given[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            given[key] = value
+    return given
+
+
+def run(site: Site, name: str, request: Request, *, paged: bool) -> dict[str, Any]:
+    """The query's rows, sorted and cut as the URL asks (``sort``, ``desc``, ``offset``, ``limit``)."""
+    from relgraph.queries import find_query, run_query
+
+    q = find_query(name, site.queries_dirs)
+    params = query_values(request)
+    qp = request.query_params
+    offset = _int(qp.get("offset"), "offset", 0)
+    limit_text = qp.get("limit")
+    limit = _int(limit_text, "limit", PAGE_ROWS) if paged or limit_text else None
+    if paged and limit is not None:
+        limit = min(limit, MAX_ROWS)
+    with site.lock:
+        result = run_query(name, params, store=site.store, extra=site.queries_dirs)
+    columns, rows = result.columns, result.rows
+    sort = qp.get("sort")
+    if sort:
+        if sort not in columns:
+            raise UsageError(f"cannot sort by {sort!r}: the columns are {', '.join(columns)}")
+        i = columns.index(sort)
+        desc = qp.get("desc") in ("1", "true")
+        filled = [r for r in rows if r[i] is not None]
+        filled.sort(key=lambda row: _sort_key(row[i]), reverse=desc)
+        rows = filled + [r for r in rows if r[i] is None]  # nulls last either way
+    shown = rows[offset:] if limit is None else rows[offset:offset + limit]
+    return {"query": q, "params": dict(result.params), "given": params, "columns": columns,
+            "rows": shown, "total": len(rows), "offset": offset, "limit": limit}
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Numbers, then texts and dates together (a partial date, "2008", is text and sorts
+    before 2008-01-05), then anything else by its text."""
+    if isinstance(value, bool):
+        return (2, str(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, (str, date)):
+        return (1, value if isinstance(value, str) else value.isoformat())
+    return (2, cell(value))
+
+
+def _int(text: str | None, name: str, default: int) -> int:
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{name}={text!r}: give a whole number") from None
+    if value < 0:
+        raise UsageError(f"{name}={value}: give 0 or more")
+    return value
+
+
+def _query_info(q: Any) -> dict[str, Any]:
+    from relgraph.queries.params import TYPES, vocabulary
+
+    return {
+        "name": q.name, "description": q.description, "doc": q.doc, "mode": q.mode,
+        "params": [{
+            "name": p.name, "type": p.type, "help": p.help, "required": p.required,
+            "default": p.default_text, "bounds": list(p.bounds) if p.bounds else None,
+            "kind": TYPES[p.base], "choices": vocabulary(p.base) if p.has_vocabulary else None,
+        } for p in q.params],
+    }
+
+
+# -- handlers ----------------------------------------------------------------------------
+
+
+def handler(fn: Callable[[Site, Request], Response], *, api: bool = False) -> Callable[..., Any]:
+    """A route's endpoint: ``fn`` with the site, library errors as pages or JSON."""
+
+    def endpoint(request: Request) -> Response:
+        site: Site = request.app.state.site
+        try:
+            return fn(site, request)
+        except RelgraphError as e:
+            status = _error_status(e)
+            if api:
+                return _json({"error": str(e), "kind": type(e).__name__}, status)
+            return site.page(request, "error.html", status, message=str(e), code=status)
+
+    return endpoint
+
+
+def home(site: Site, request: Request) -> Response:
+    result = search(site, request)
+    return site.page(request, "search.html", result=result, node_types=site.node_types,
+                     statuses=site.statuses, title="Find a node")
+
+
+def node_page(site: Site, request: Request) -> Response:
+    from relgraph.api import resolve
+
+    node_id = request.path_params["node_id"]
+    with site.lock:
+        found = resolve(site.store, node_id)
+    if found != node_id:  # a name or alias: the page's address is the id's
+        return RedirectResponse(node_url(found), status_code=303)
+    report = show(site, node_id)
+    refs: dict[str, int] = {}
+    for item in (report["node"], *report["relationships"]):
+        for s in item.get("sources") or []:
+            refs.setdefault(s, len(refs) + 1)
+    sources = []
+    for s, i in refs.items():
+        c = Citation.parse(s)
+        sources.append({"n": i, "doc": c.doc, "locator": c.locator,
+                        "document": report["documents"].get(c.doc, {})})
+    n = report["node"]
+    props = [(k, v) for k, v in n.items()
+             if k not in SHOWN_FIRST and v not in (None, [], "") and not is_precision(k)]
+    depth = _int(request.query_params.get("depth"), "depth", 1)
+    return site.page(request, "node.html", node=n, props=props, rels=report["relationships"], refs=refs,
+                     sources=sources, depth=min(max(depth, 1), 3), title=str(n.get("name", node_id)),
+                     rel_shown=REL_SHOWN)
+
+
+SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision", "validFrom",
+               "validTo", "description", "note", "sources")
+REL_SHOWN = frozenset({"type", "direction", "other", "id", "status", "sources", "date", "datePrecision",
+                       "validFrom", "validTo", "note", "description"})
+
+
+def queries_page(site: Site, request: Request) -> Response:
+    qs_ = sorted(site.queries.values(), key=lambda q: q.name)
+    return site.page(request, "queries.html", queries=qs_, title="Stored queries")
+
+
+def query_page(site: Site, request: Request) -> Response:
+    from relgraph.queries import find_query
+
+    name = request.path_params["name"]
+    q = find_query(name, site.queries_dirs)
+    info = _query_info(q)
+    result, error = None, None
+    if request.query_params.get("run"):
+        try:
+            result = run(site, name, request, paged=True)
+        except UsageError as e:
+            error = str(e)
+    given = query_values(request)
+    pairs = request.query_params.multi_items()
+    status = 400 if error else 200
+    return site.page(request, "query.html", status, query=q, info=info, given=given, result=result,
+                     error=error, pairs=pairs, title=f"Query {q.name}",
+                     graph=request.query_params.get("graph") == "1")
+
+
+def api_search(site: Site, request: Request) -> Response:
+    return _json(search(site, request))
+
+
+def api_node(site: Site, request: Request) -> Response:
+    return _json(show(site, request.path_params["node_id"]))
+
+
+def api_queries(site: Site, request: Request) -> Response:
+    return _json([_query_info(q) for q in sorted(site.queries.values(), key=lambda q: q.name)])
+
+
+def api_query(site: Site, request: Request) -> Response:
+    name = request.path_params["name"]
+    fmt = request.query_params.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"format={fmt!r}: use json or csv")
+    r = run(site, name, request, paged=False)
+    if fmt == "csv":
+        return Response(to_csv(r["columns"], r["rows"]), media_type="text/csv; charset=utf-8",
+                        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
+    return _json({"query": name, "params": r["params"], "columns": r["columns"], "total": r["total"],
+                  "offset": r["offset"], "limit": r["limit"], "rows": rows})
+
+
+def view_node(site: Site, request: Request) -> Response:
+    from relgraph.views import page
+
+    depth = _int(request.query_params.get("depth"), "depth", 1)
+    if not 1 <= depth <= 3:
+        raise UsageError(f"depth={depth}: give 1, 2 or 3")
+    with site.lock:
+        drawn = page(store=site.store, focus=request.path_params["node_id"], depth=depth)
+    return _view(drawn.html)
+
+
+def view_query(site: Site, request: Request) -> Response:
+    from relgraph.views import page
+
+    name = request.path_params["name"]
+    with site.lock:
+        drawn = page(store=site.store, query=name, params=query_values(request),
+                     queries_dirs=site.queries_dirs)
+    return _view(drawn.html)
+
+
+def _view(html: str) -> Response:
+    from relgraph.views.html import view_policy
+
+    # The page carries its policy in a <meta>; the header says the same, and who may frame it.
+    return HTMLResponse(html, headers={**HEADERS,
+                                       "Content-Security-Policy": view_policy() + "; frame-ancestors 'self'"})
+
+
+def static(site: Site, request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC:
+        raise NotFoundError(f"/static/{name}")
+    text = resources.files("relgraph.serve").joinpath("static", name).read_text("utf-8")
+    return Response(text, media_type=STATIC[name],
+                    headers={**HEADERS, "Cache-Control": "max-age=3600", "Content-Security-Policy": POLICY})
+
+
+def openapi(site: Site, request: Request) -> Response:
+    from relgraph.serve.openapi import document
+
+    return _json(document(__version__))
+
+
+def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
+               allowed_hosts: Iterable[str] | None = None) -> Starlette:
+    """The ASGI application over ``store`` (open, read-only: the caller closes it).
+
+    ``allowed_hosts`` are the Host headers it answers (default: the loopback names), so a
+    web page elsewhere cannot reach it through a name that resolves to 127.0.0.1.
+    """
+    routes = [
+        Route("/", handler(home)),
+        Route("/nodes/{node_id:path}", handler(node_page)),
+        Route("/queries", handler(queries_page)),
+        Route("/queries/{name}", handler(query_page)),
+        Route("/view/nodes/{node_id:path}", handler(view_node)),
+        Route("/view/queries/{name}", handler(view_query)),
+        Route("/static/{name}", handler(static)),
+        Route("/api/search", handler(api_search, api=True)),
+        Route("/api/nodes/{node_id:path}", handler(api_node, api=True)),
+        Route("/api/queries", handler(api_queries, api=True)),
+        Route("/api/queries/{name}", handler(api_query, api=True)),
+        Route("/api/openapi.json", handler(openapi, api=True)),
+    ]
+    hosts = list(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS
+    app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+    app.state.site = Site(store, queries_dirs=queries_dirs)
+    return app
+
+
+def serve(store: str | None = None, *, host: str = "127.0.0.1", port: int = 8000,
+          queries_dirs: Iterable[str] | None = None, on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve the store at ``store`` read-only until interrupted (Ctrl-C stops it cleanly).
+
+    ``on_ready`` gets the address once the server listens (the CLI prints it and may open
+    a browser). Any host but the loopback ones serves to other machines: the CLI asks for
+    an explicit flag. A port in use is a :class:`UsageError`.
+    """
+    import asyncio
+    import socket
+
+    import uvicorn
+
+    from relgraph.store import open_store
+
+    shown = f"[{host}]" if ":" in host else host
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise UsageError(f"cannot listen on {shown}:{port}: {e.strerror or e}; choose another port "
+                         "with --port (0: any free one)") from None
+    address = f"http://{shown}:{sock.getsockname()[1]}/"
+    with sock, open_store(store, read_only=True) as st:
+        hosts = None if host in LOOPBACK_HOSTS else ["*"]
+        app = create_app(st, queries_dirs=queries_dirs, allowed_hosts=hosts)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+
+        async def main() -> None:
+            async def ready() -> None:
+                while not server.started and not server.should_exit:
+                    await asyncio.sleep(0.02)
+                if server.started and on_ready is not None:
+                    on_ready(address)
+
+            waiter = asyncio.ensure_future(ready())
+            await server.serve(sockets=[sock])
+            waiter.cancel()
+
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn shut down cleanly, then re-raised it
+            asyncio.run(main())
