@@ -445,20 +445,24 @@ def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[st
     """Nodes whose name, alias or id holds ``text``, matched as :func:`resolve` matches
     (ignoring case, accents and punctuation), and how many there are in all.
 
-    Exact matches come first, then names that start with ``text``, then the rest, each
-    by name. ``types`` and ``statuses`` keep only those; empty ``text`` matches every node
-    they keep. ``limit`` (None: all) cuts the list, not the count.
+    Exact matches come first, then names that start with ``text``, then the rest; within
+    each, the shorter the matching name or alias the closer the match ("Russ" finds the
+    alias Russia before "Russian Defence Ministry"), then by name. ``types`` and
+    ``statuses`` keep only those; empty ``text`` matches every node they keep. ``limit``
+    (None: all) cuts the list, not the count.
 
     >>> import tempfile, os
     >>> db = os.path.join(tempfile.mkdtemp(), "t.db")
     >>> _ = load(store=db)
-    >>> found, total = find("kim jong", types=["Person"], store=db)
-    >>> found[0].name, found[0].type
-    ('Kim Jong Un', 'Person')
+    >>> found, total = find("russ", store=db)
+    >>> found[0].id, found[0].matched
+    ('state:RUS', 'Russia')
+    >>> [f.name for f in find("kim jong", types=["Person"], store=db)[0]][:2]
+    ['Kim Jong Il', 'Kim Jong Un']
     """
     key = normalize(text)
     wanted = set(statuses) if statuses is not None else None
-    hits: list[tuple[int, str, Found]] = []
+    hits: list[tuple[tuple[int, int], str, Found]] = []
     with open_store(store, read_only=True) as st:
         for node_id, node_type, props in st.iter_nodes(list(types) if types is not None else None,
                                                        ("name", "aliases", "status")):
@@ -466,7 +470,7 @@ def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[st
             if wanted is not None and status not in wanted:
                 continue
             name = str(props.get("name") or node_id)
-            best: tuple[int, str] | None = None
+            best: tuple[int, int, str] | None = None
             for candidate in (name, *(props.get("aliases") or ()), node_id):
                 folded = normalize(str(candidate))
                 if not key:
@@ -479,10 +483,10 @@ def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[st
                     rank = 2
                 else:
                     continue
-                if best is None or rank < best[0]:
-                    best = (rank, str(candidate))
+                if best is None or (rank, len(folded)) < best[:2]:
+                    best = (rank, len(folded), str(candidate))
             if best is not None:
-                hits.append((best[0], normalize(name), Found(node_id, node_type, name, status, best[1])))
+                hits.append((best[:2], normalize(name), Found(node_id, node_type, name, status, best[2])))
     hits.sort(key=lambda h: (h[0], h[1], h[2].id))
     found = [f for _r, _n, f in hits]
     return (found if limit is None else found[:limit]), len(found)

@@ -25,9 +25,9 @@ WHERE kind = 'relationship' AND r.status IN $status AND ($about IS NULL OR a.id 
 WITH kind, n, a, r, b
 WHERE n IS NOT NULL OR r IS NOT NULL
 OPTIONAL MATCH (al)-[:ALLEGED]->(n)
-WITH kind, n, a, r, b, collect(DISTINCT al.name) AS alleged
+WITH kind, n, a, r, b, list_sort(collect(DISTINCT al.name)) AS alleged
 OPTIONAL MATCH (dn)-[:DENIED]->(n)
-WITH kind, n, a, r, b, alleged, collect(DISTINCT dn.name) AS denied
+WITH kind, n, a, r, b, alleged, list_sort(collect(DISTINCT dn.name)) AS denied
 WITH CASE WHEN kind = 'node' THEN n.status ELSE r.status END AS status,
      CASE WHEN kind = 'node' THEN label(n) ELSE label(r) END AS type,
      CASE WHEN kind = 'node' THEN n.name ELSE a.name + ' -[' + label(r) + ']-> ' + b.name END AS fact,

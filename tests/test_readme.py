@@ -11,8 +11,13 @@ Commands on `neo4j://` run against the suite's own Neo4j (the `neo4j` marker).
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shlex
+import signal
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +123,10 @@ def run_all(cli, commands: list[tuple[str, str]], work: Path, monkeypatch: pytes
         for variant in variants(command):
             words = shlex.split(variant)
             args = materialise(words, work, uri)
+            if args[:1] == ["serve"]:
+                serve_once(args, f"{where}: {variant}")
+                ran += 1
+                continue
             outputs = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a in ("-o", "--output")]
             for o in outputs:
                 if o.is_file():
@@ -132,6 +141,26 @@ def run_all(cli, commands: list[tuple[str, str]], work: Path, monkeypatch: pytes
                 assert o.exists() and (o.is_dir() or o.stat().st_size > 0), (label, o)
             ran += 1
     return ran
+
+
+def serve_once(args: list[str], label: str) -> None:
+    """`relgraph serve ...` as shown, on a free port: it must serve its first page, then stop
+    on Ctrl-C's signal with exit code 0."""
+    if "--port" in args:
+        args = [*args[:args.index("--port")], *args[args.index("--port") + 2:]]
+    proc = subprocess.Popen([sys.executable, "-m", "relgraph.cli", *args, "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        m = re.match(r"Serving (http://\S+) ", line)
+        assert m, (label, line, proc.stderr.read() if proc.stderr else "")
+        with urllib.request.urlopen(m.group(1), timeout=30) as page:
+            assert page.status == 200 and b"relgraph" in page.read(), label
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Stopped." in out and "Traceback" not in err, (label, err)
 
 
 def test_every_readme_command_runs_on_the_bundled_data(cli, work: Path, monkeypatch: pytest.MonkeyPatch,

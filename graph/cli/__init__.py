@@ -4,7 +4,8 @@
 - :mod:`relgraph.cli.app`: the ``relgraph`` group, its top-level options, every command;
 - one module per command group: :mod:`~relgraph.cli.data` (load, validate, stats, schema,
   sync, show), :mod:`~relgraph.cli.analyze` (analyze, export), :mod:`~relgraph.cli.view`,
-  :mod:`~relgraph.cli.imports`, :mod:`~relgraph.cli.query`.
+  :mod:`~relgraph.cli.imports`, :mod:`~relgraph.cli.query`,
+  :mod:`~relgraph.cli.serve`.
 
 Command modules import ``options`` only; ``app`` imports them. Heavy modules (the database
 engine, networkx, pyvis, the Neo4j driver) are imported inside commands, so ``relgraph --help``

@@ -1,7 +1,7 @@
 """The ``relgraph`` command group: the top-level options, and every command registered.
 
 Each command lives in the module named for it (``data``, ``analyze``, ``view``, ``imports``,
-``query``); they import :mod:`relgraph.cli.options`, never this module.
+``query``, ``serve``); they import :mod:`relgraph.cli.options`, never this module.
 """
 
 from __future__ import annotations

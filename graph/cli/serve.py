@@ -31,7 +31,7 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool,
 
     \b
     relgraph serve --open
-    relgraph serve --store russia.db --port 8080
+    relgraph serve --port 8080
 
     Find nodes by name or alias, read a node as `relgraph show` prints it with
     its neighbourhood drawn, run every stored query as a form (a table sorted

@@ -241,7 +241,8 @@ def handler(fn: Callable[[Site, Request], Response], *, api: bool = False) -> Ca
             status = _error_status(e)
             if api:
                 return _json({"error": str(e), "kind": type(e).__name__}, status)
-            return site.page(request, "error.html", status, message=str(e), code=status)
+            return site.page(request, "error.html", status, message=str(e), code=status,
+                             suggestions=getattr(e, "suggestions", []), title="Error")
 
     return endpoint
 
@@ -276,9 +277,10 @@ def node_page(site: Site, request: Request) -> Response:
     depth = _int(request.query_params.get("depth"), "depth", 1)
     return site.page(request, "node.html", node=n, props=props, rels=report["relationships"], refs=refs,
                      sources=sources, depth=min(max(depth, 1), 3), title=str(n.get("name", node_id)),
-                     rel_shown=REL_SHOWN)
+                     rel_shown=REL_SHOWN, drawn=n.get("type") not in UNDRAWN)
 
 
+UNDRAWN = frozenset({"Document"})  # views show documents as the sources of what they draw, not as nodes
 SHOWN_FIRST = ("name", "type", "id", "aliases", "status", "date", "datePrecision", "validFrom",
                "validTo", "description", "note", "sources")
 REL_SHOWN = frozenset({"type", "direction", "other", "id", "status", "sources", "date", "datePrecision",
@@ -368,7 +370,7 @@ def _view(html: str) -> Response:
 def static(site: Site, request: Request) -> Response:
     name = request.path_params["name"]
     if name not in STATIC:
-        raise NotFoundError(f"/static/{name}")
+        return Response("not found", status_code=404, media_type="text/plain", headers=HEADERS)
     text = resources.files("relgraph.serve").joinpath("static", name).read_text("utf-8")
     return Response(text, media_type=STATIC[name],
                     headers={**HEADERS, "Cache-Control": "max-age=3600", "Content-Security-Policy": POLICY})
