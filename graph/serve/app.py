@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from datetime import date
@@ -65,6 +66,10 @@ class Site:
 
         self.store = store
         self.lock = threading.Lock()
+        # Views (0.2-0.5 s each on the bundled data) are kept while the store cannot change:
+        # the embedded store is open read-only, and its lock keeps every writer out. A Neo4j
+        # database may change under the server, so its views are drawn anew each time.
+        self.views: OrderedDict[str, str] | None = OrderedDict() if store.dialect == "ladybug" else None
         self.queries_dirs = list(queries_dirs or [])
         self.queries = load_queries(self.queries_dirs)
         schema = load_schema()
@@ -344,27 +349,38 @@ def view_node(site: Site, request: Request) -> Response:
     depth = _int(request.query_params.get("depth"), "depth", 1)
     if not 1 <= depth <= 3:
         raise UsageError(f"depth={depth}: give 1, 2 or 3")
-    with site.lock:
-        drawn = page(store=site.store, focus=request.path_params["node_id"], depth=depth)
-    return _view(drawn.html)
+    return _view(site, request, lambda: page(store=site.store, focus=request.path_params["node_id"],
+                                             depth=depth).html)
 
 
 def view_query(site: Site, request: Request) -> Response:
     from relgraph.views import page
 
     name = request.path_params["name"]
-    with site.lock:
-        drawn = page(store=site.store, query=name, params=query_values(request),
-                     queries_dirs=site.queries_dirs)
-    return _view(drawn.html)
+    return _view(site, request, lambda: page(store=site.store, query=name, params=query_values(request),
+                                             queries_dirs=site.queries_dirs).html)
 
 
-def _view(html: str) -> Response:
+def _view(site: Site, request: Request, draw: Callable[[], str]) -> Response:
     from relgraph.views.html import view_policy
 
+    key = str(request.url.path) + "?" + str(request.url.query)
+    with site.lock:
+        html = site.views.get(key) if site.views is not None else None
+        if html is None:
+            html = draw()
+            if site.views is not None:
+                site.views[key] = html
+                while len(site.views) > VIEWS_KEPT:
+                    site.views.popitem(last=False)
+        elif site.views is not None:
+            site.views.move_to_end(key)
     # The page carries its policy in a <meta>; the header says the same, and who may frame it.
     return HTMLResponse(html, headers={**HEADERS,
                                        "Content-Security-Policy": view_policy() + "; frame-ancestors 'self'"})
+
+
+VIEWS_KEPT = 32  # views kept (about 1 MB each: vis-network is inlined in every page)
 
 
 def static(site: Site, request: Request) -> Response:
