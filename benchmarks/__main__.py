@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks.generate import Generated, Spec, generate, parse_size, size_label
 from benchmarks.harness import Run, fix_threads, fmt, loadavg, table
 
-AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt", "neo4j", "gds")
+AREAS = ("load", "queries", "analytics", "views", "cli", "gdelt", "neo4j", "gds", "serve")
 HERE = Path(__file__).resolve().parent
 
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import loading
 
         store = loading.run(bench, g.files, work, repeats=repeats, rel_count=g.relationship_count)
-    elif any(a in areas for a in ("queries", "analytics", "neo4j", "gds")) and not store.exists():
+    elif any(a in areas for a in ("queries", "analytics", "neo4j", "gds", "serve")) and not store.exists():
         from benchmarks.loading import worker
 
         print("loading the store for the other areas (untimed)", file=sys.stderr, flush=True)
@@ -86,6 +86,10 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import viewing
 
         viewing.run(bench, work, repeats=repeats)
+    if "serve" in areas:
+        from benchmarks import serving
+
+        serving.run(bench, str(store), g, work)
     if "cli" in areas:
         from benchmarks import startup
 
