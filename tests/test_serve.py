@@ -239,6 +239,45 @@ def test_query_graph_draws_what_the_query_returned(client: TestClient) -> None:
     assert "query neighbors node=state:PRK" in view.text
 
 
+ANALYSES = [
+    ("centrality", {"measure": "pagerank", "top": "10"}, ["--measure", "pagerank", "--top", "10"]),
+    ("centrality", {"as_of": "2001", "status": "-alleged,-denied", "types": "State,Person,+Event"},
+     ["--as-of", "2001", "--status", "-alleged,-denied", "--types", "State,Person,+Event"]),
+    ("path", {"source": "Sergei Lavrov", "target": "Rajin port", "all": "1"},
+     ["Sergei Lavrov", "Rajin port", "--all"]),
+    ("ego", {"node": "Kim Jong Un", "depth": "2", "fold": "1"}, ["Kim Jong Un", "--depth", "2", "--fold"]),
+    ("compare", {"date1": "2023-09-01", "date2": "2024-06-30", "node": "Kim Jong Un"},
+     ["--as-of", "2023-09-01", "--as-of", "2024-06-30", "--node", "Kim Jong Un"]),
+    ("compare", {"date1": "2023", "date2": "2024", "changes": "1"}, ["--as-of", "2023", "--as-of", "2024",
+                                                                    "--changes"]),
+    ("communities", {"min_size": "3"}, ["--min-size", "3"]),
+    ("brokers", {"camps": "Russia,DPRK", "top": "10"}, ["--camps", "Russia,DPRK", "--top", "10"]),
+]
+
+
+@pytest.mark.parametrize(("name", "params", "args"), ANALYSES,
+                         ids=[f"{a[0]}-{i}" for i, a in enumerate(ANALYSES)])
+def test_analysis_api_gives_the_cli_rows(client: TestClient, cli: Any, store: str, name: str,
+                                         params: dict[str, Any], args: list[str]) -> None:
+    got = client.get(f"/api/analyze/{name}", params=params)
+    assert got.status_code == 200, got.text
+    expected = _cli_json(cli, "analyze", name, *args, "--store", store)
+    assert got.json()["rows"] == expected and expected
+    page = client.get(f"/analyze/{name}", params={"run": 1, **params})
+    assert page.status_code == 200 and got.json()["title"].replace("'", "&#39;") in page.text
+
+
+def test_analysis_forms_hold_their_fields_and_the_filters(client: TestClient) -> None:
+    text = client.get("/analyze/path").text
+    for name in ("source", "target", "all", "max_hops", "as_of", "from", "to", "types", "status", "fold"):
+        assert f'name="{name}"' in text, name
+    assert 'name="as_of"' not in client.get("/analyze/compare").text  # its two dates are its own
+    r = client.get("/analyze/ego", params={"run": 1})
+    assert r.status_code == 400 and "give node" in r.text
+    r = client.get("/api/analyze/centrality", params={"colour": "red"})
+    assert r.status_code == 400 and "colour" in r.json()["error"]
+
+
 # -- the API's description -------------------------------------------------------------------
 
 
@@ -276,6 +315,9 @@ CALLS = [
     ("/api/queries/neighbors", {"node": "Russia", "hops": 2, "limit": 5}, 200),
     ("/api/queries/claims", {}, 200), ("/api/queries/neighbors", {}, 400),
     ("/api/openapi.json", {}, 200),
+    ("/api/analyze/centrality", {"measure": "pagerank", "top": 5}, 200),
+    ("/api/analyze/path", {"source": "Lavrov", "target": "Rajin port"}, 200),
+    ("/api/analyze/ego", {}, 400),
 ]
 
 

@@ -172,15 +172,21 @@ def run(site: Site, name: str, request: Request, *, paged: bool) -> dict[str, An
 
     q = find_query(name, site.queries_dirs)
     params = query_values(request)
+    with site.lock:
+        result = run_query(name, params, store=site.store, extra=site.queries_dirs)
+    return {"query": q, "params": dict(result.params), "given": params,
+            **cut(result.columns, result.rows, request, paged=paged)}
+
+
+def cut(columns: list[str], rows: list[list[Any]], request: Request, *, paged: bool) -> dict[str, Any]:
+    """``rows`` sorted and cut as the URL asks: ``sort`` (a column), ``desc``, ``offset``,
+    ``limit`` (a page shows :data:`PAGE_ROWS` by default, at most :data:`MAX_ROWS`)."""
     qp = request.query_params
     offset = _int(qp.get("offset"), "offset", 0)
     limit_text = qp.get("limit")
     limit = _int(limit_text, "limit", PAGE_ROWS) if paged or limit_text else None
     if paged and limit is not None:
         limit = min(limit, MAX_ROWS)
-    with site.lock:
-        result = run_query(name, params, store=site.store, extra=site.queries_dirs)
-    columns, rows = result.columns, result.rows
     sort = qp.get("sort")
     if sort:
         if sort not in columns:
@@ -191,8 +197,20 @@ def run(site: Site, name: str, request: Request, *, paged: bool) -> dict[str, An
         filled.sort(key=lambda row: _sort_key(row[i]), reverse=desc)
         rows = filled + [r for r in rows if r[i] is None]  # nulls last either way
     shown = rows[offset:] if limit is None else rows[offset:offset + limit]
-    return {"query": q, "params": dict(result.params), "given": params, "columns": columns,
-            "rows": shown, "total": len(rows), "offset": offset, "limit": limit}
+    return {"columns": columns, "rows": shown, "total": len(rows), "offset": offset, "limit": limit}
+
+
+def analysis_values(request: Request) -> dict[str, Any]:
+    return {k: v for k, v in request.query_params.items() if k not in PAGE_KEYS and v.strip() != ""}
+
+
+def analyse(site: Site, name: str, request: Request, *, paged: bool) -> dict[str, Any]:
+    from relgraph.serve.analyses import run as run_analysis
+
+    values = analysis_values(request)
+    with site.lock:
+        title, columns, rows = run_analysis(name, site.store, values)
+    return {"title": title, "given": values, **cut(columns, rows, request, paged=paged)}
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -317,6 +335,48 @@ def query_page(site: Site, request: Request) -> Response:
                      graph=request.query_params.get("graph") == "1")
 
 
+def analyses_page(site: Site, request: Request) -> Response:
+    from relgraph.serve.analyses import ANALYSES
+
+    return site.page(request, "analyses.html", analyses=list(ANALYSES.values()), title="Analyses")
+
+
+def analysis_page(site: Site, request: Request) -> Response:
+    from relgraph.serve.analyses import ANALYSES, FILTERS
+
+    name = request.path_params["name"]
+    a = ANALYSES.get(name)
+    if a is None:
+        raise UsageError(f"no analysis named {name!r}; use one of {', '.join(ANALYSES)}")
+    result, error, title = None, None, ""
+    if request.query_params.get("run"):
+        try:
+            result = analyse(site, name, request, paged=True)
+            title = result["title"]
+        except UsageError as e:
+            error = str(e)
+    given = analysis_values(request)
+    filter_fields = [f for f in FILTERS if a.as_of or f["name"] != "as_of"]
+    return site.page(request, "analysis.html", 400 if error else 200, analysis=a, given=given,
+                     result=result, error=error, title=title or f"Analysis {name}",
+                     pairs=request.query_params.multi_items(), filter_fields=filter_fields,
+                     filtered=any(f["name"] in given for f in filter_fields))
+
+
+def api_analysis(site: Site, request: Request) -> Response:
+    name = request.path_params["name"]
+    fmt = request.query_params.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"format={fmt!r}: use json or csv")
+    r = analyse(site, name, request, paged=False)
+    if fmt == "csv":
+        return Response(to_csv(r["columns"], r["rows"]), media_type="text/csv; charset=utf-8",
+                        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
+    return _json({"analysis": name, "title": r["title"], "columns": r["columns"], "total": r["total"],
+                  "offset": r["offset"], "limit": r["limit"], "rows": rows})
+
+
 def api_search(site: Site, request: Request) -> Response:
     return _json(search(site, request))
 
@@ -410,6 +470,8 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/nodes/{node_id:path}", handler(node_page)),
         Route("/queries", handler(queries_page)),
         Route("/queries/{name}", handler(query_page)),
+        Route("/analyze", handler(analyses_page)),
+        Route("/analyze/{name}", handler(analysis_page)),
         Route("/view/nodes/{node_id:path}", handler(view_node)),
         Route("/view/queries/{name}", handler(view_query)),
         Route("/static/{name}", handler(static)),
@@ -417,6 +479,7 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/api/nodes/{node_id:path}", handler(api_node, api=True)),
         Route("/api/queries", handler(api_queries, api=True)),
         Route("/api/queries/{name}", handler(api_query, api=True)),
+        Route("/api/analyze/{name}", handler(api_analysis, api=True)),
         Route("/api/openapi.json", handler(openapi, api=True)),
     ]
     hosts = list(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS

@@ -59,6 +59,16 @@ PARAM = {
         "choices": {"type": ["array", "null"], "items": {"type": "string"}},
     },
 }
+ANALYSIS = {
+    "type": "object", "required": ["analysis", "title", "columns", "total", "offset", "limit", "rows"],
+    "properties": {
+        "analysis": {"type": "string"}, "title": {"type": "string"},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": ["integer", "null"]},
+        "rows": {"type": "array", "items": {"type": "object"},
+                 "description": "the same objects as `relgraph analyze NAME --format json`"},
+    },
+}
 QUERIES = {
     "type": "array", "items": {
         "type": "object", "required": ["name", "description", "doc", "mode", "params"],
@@ -132,6 +142,17 @@ def document(version: str) -> dict[str, Any]:
                     ("desc", "query", "1: sort descending", {"type": "string"}),
                     *paging),
                 "responses": _ok(ROWS, "the query's rows", csv=True)}},
+            "/api/analyze/{name}": {"get": {
+                "summary": "Run an analysis (centrality, path, ego, compare, communities, brokers) with "
+                           "the fields of its form and the filters of `relgraph analyze`",
+                "parameters": _params(
+                    ("name", "path", "the analysis", {"enum": ["centrality", "path", "ego", "compare",
+                                                                "communities", "brokers"]}),
+                    ("format", "query", "json (default) or csv", {"enum": ["json", "csv"]}),
+                    ("sort", "query", "a column to sort the rows by", {"type": "string"}),
+                    ("desc", "query", "1: sort descending", {"type": "string"}),
+                    *paging),
+                "responses": _ok(ANALYSIS, "the analysis's rows", csv=True)}},
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3.1",
