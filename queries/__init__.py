@@ -226,6 +226,24 @@ def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None
     return QueryResult(q, MappingProxyType(values), columns, rows, total)
 
 
+def run_read(cypher: str, *, store: Any = None, timeout: float | None = 10.0
+             ) -> tuple[list[str], list[list[Any]]]:
+    """Run one read-only Cypher statement typed by a user (``relgraph serve --allow-cypher``):
+    refused if it writes, run on a store opened read-only (a read transaction on Neo4j),
+    stopped after ``timeout`` seconds. Dates come back as far as they are known.
+    """
+    from relgraph.store import open_store
+
+    if not cypher.strip():
+        raise UsageError("give a Cypher statement")
+    clause = write_clause(cypher)
+    if clause is not None:
+        raise UsageError(f"this Cypher writes ({clause}); only reads run here")
+    with open_store(store, read_only=True) as st:
+        columns, rows = st.run(cypher, {}, timeout=timeout)
+    return known_rows(columns, rows)
+
+
 def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Run ``q`` on an open store with already converted ``values``."""
     try:

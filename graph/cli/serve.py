@@ -23,10 +23,14 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--expose", is_flag=True,
               help="Allow --host to be another interface: anyone who reaches it can read the whole store.")
 @click.option("--open", "open_", is_flag=True, help="Open the address in the web browser.")
+@click.option("--allow-cypher", is_flag=True,
+              help="Offer a page (and /api/cypher) that runs any read-only Cypher statement.")
+@click.option("--cypher-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              metavar="SECONDS", help="With --allow-cypher: stop a statement after this long.")
 @queries_option
 @handle_errors
-def serve(store: str | None, port: int, host: str, expose: bool, open_: bool,
-          queries_dirs: tuple[str, ...]) -> None:
+def serve(store: str | None, port: int, host: str, expose: bool, open_: bool, allow_cypher: bool,
+          cypher_timeout: float, queries_dirs: tuple[str, ...]) -> None:
     """Serve the store read-only to a web browser on this machine, until Ctrl-C.
 
     \b
@@ -38,8 +42,10 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool,
     and paged by its address, CSV and JSON downloads, a graph), and use the
     same answers as JSON under /api (described at /api/openapi.json). Every
     page's address holds its state: send it, and it shows the same. Nothing is
-    fetched from outside. The embedded store stays open read-only while it
-    serves: `relgraph load` waits for the server to stop.
+    fetched from outside. With --allow-cypher, a page runs any read-only Cypher
+    statement (refused if it writes, stopped after --cypher-timeout). The
+    embedded store stays open read-only while it serves: `relgraph load` is
+    refused until the server stops.
     """
     from relgraph.serve import serve as run_server
 
@@ -57,5 +63,6 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool,
             if not webbrowser.open(address):
                 click.echo(f"warning: could not start a web browser; open {address} yourself", err=True)
 
-    run_server(store, host=host, port=port, queries_dirs=list(queries_dirs) or None, on_ready=ready)
+    run_server(store, host=host, port=port, queries_dirs=list(queries_dirs) or None,
+               cypher_timeout=cypher_timeout if allow_cypher else None, on_ready=ready)
     click.echo("Stopped.")

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from relgraph import __version__
 from relgraph.dates import is_precision, known, when
-from relgraph.errors import NotFoundError, RelgraphError, UsageError
+from relgraph.errors import NotFoundError, RelgraphError, StoreError, UsageError
 from relgraph.formats import _json_default, cell, to_csv
 from relgraph.model import Citation
 from relgraph.store import Store
@@ -60,11 +60,13 @@ PAGE_KEYS = frozenset({"run", "sort", "desc", "offset", "limit", "format", "grap
 class Site:
     """What the handlers share: the open store, its lock, the queries, the templates."""
 
-    def __init__(self, store: Store, *, queries_dirs: Iterable[str] | None = None):
+    def __init__(self, store: Store, *, queries_dirs: Iterable[str] | None = None,
+                 cypher_timeout: float | None = None):
         from relgraph.queries import load_queries
         from relgraph.schema import load_schema
 
         self.store = store
+        self.cypher_timeout = cypher_timeout  # None: free Cypher is off
         self.lock = threading.Lock()
         # Views (0.2-0.5 s each on the bundled data) are kept while the store cannot change:
         # the embedded store is open read-only, and its lock keeps every writer out. A Neo4j
@@ -78,7 +80,8 @@ class Site:
         self.env = Environment(loader=PackageLoader("relgraph.serve", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters.update(cell=cell, when=when, node_url=node_url, known=known, web_url=web_url)
-        self.env.globals.update(version=__version__, location=store.location, qs=qs)
+        self.env.globals.update(version=__version__, location=store.location, qs=qs,
+                                cypher=cypher_timeout is not None)
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         text = self.env.get_template(template).render(request=request, path=request.url.path, **context)
@@ -377,6 +380,45 @@ def api_analysis(site: Site, request: Request) -> Response:
                   "offset": r["offset"], "limit": r["limit"], "rows": rows})
 
 
+def cypher(site: Site, request: Request, *, paged: bool) -> dict[str, Any]:
+    from relgraph.queries import run_read
+
+    if site.cypher_timeout is None:
+        raise UsageError("free Cypher is off; start the server with relgraph serve --allow-cypher")
+    text = request.query_params.get("q", "")
+    try:
+        with site.lock:
+            columns, rows = run_read(text, store=site.store, timeout=site.cypher_timeout)
+    except StoreError as e:  # the statement's own fault (syntax, a write, the time limit): a 400
+        raise UsageError(str(e)) from None
+    return {"q": text, **cut(columns, rows, request, paged=paged)}
+
+
+def cypher_page(site: Site, request: Request) -> Response:
+    if site.cypher_timeout is None:
+        return site.page(request, "error.html", 404, code=404, title="Cypher is off", suggestions=[],
+                         message="free Cypher is off; start the server with relgraph serve --allow-cypher")
+    result, error = None, None
+    if request.query_params.get("q", "").strip():
+        try:
+            result = cypher(site, request, paged=True)
+        except UsageError as e:
+            error = str(e)
+    return site.page(request, "cypher.html", 400 if error else 200, result=result, error=error,
+                     q=request.query_params.get("q", ""), timeout=site.cypher_timeout,
+                     pairs=request.query_params.multi_items(), title="Cypher")
+
+
+def api_cypher(site: Site, request: Request) -> Response:
+    if site.cypher_timeout is None:
+        return _json({"error": "free Cypher is off; start the server with relgraph serve --allow-cypher",
+                      "kind": "UsageError"}, 404)
+    r = cypher(site, request, paged=False)
+    rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
+    return _json({"q": r["q"], "columns": r["columns"], "total": r["total"], "offset": r["offset"],
+                  "limit": r["limit"], "rows": rows})
+
+
 def api_search(site: Site, request: Request) -> Response:
     return _json(search(site, request))
 
@@ -459,8 +501,11 @@ def openapi(site: Site, request: Request) -> Response:
 
 
 def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
-               allowed_hosts: Iterable[str] | None = None) -> Starlette:
+               allowed_hosts: Iterable[str] | None = None, cypher_timeout: float | None = None) -> Starlette:
     """The ASGI application over ``store`` (open, read-only: the caller closes it).
+
+    ``cypher_timeout`` (seconds) turns on free Cypher (``/cypher``, ``/api/cypher``): read-only
+    statements, each stopped after that long. None (the default): off.
 
     ``allowed_hosts`` are the Host headers it answers (default: the loopback names), so a
     web page elsewhere cannot reach it through a name that resolves to 127.0.0.1.
@@ -472,6 +517,7 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/queries/{name}", handler(query_page)),
         Route("/analyze", handler(analyses_page)),
         Route("/analyze/{name}", handler(analysis_page)),
+        Route("/cypher", handler(cypher_page)),
         Route("/view/nodes/{node_id:path}", handler(view_node)),
         Route("/view/queries/{name}", handler(view_query)),
         Route("/static/{name}", handler(static)),
@@ -480,16 +526,18 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/api/queries", handler(api_queries, api=True)),
         Route("/api/queries/{name}", handler(api_query, api=True)),
         Route("/api/analyze/{name}", handler(api_analysis, api=True)),
+        Route("/api/cypher", handler(api_cypher, api=True)),
         Route("/api/openapi.json", handler(openapi, api=True)),
     ]
     hosts = list(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
-    app.state.site = Site(store, queries_dirs=queries_dirs)
+    app.state.site = Site(store, queries_dirs=queries_dirs, cypher_timeout=cypher_timeout)
     return app
 
 
 def serve(store: str | None = None, *, host: str = "127.0.0.1", port: int = 8000,
-          queries_dirs: Iterable[str] | None = None, on_ready: Callable[[str], None] | None = None) -> None:
+          queries_dirs: Iterable[str] | None = None, cypher_timeout: float | None = None,
+          on_ready: Callable[[str], None] | None = None) -> None:
     """Serve the store at ``store`` read-only until interrupted (Ctrl-C stops it cleanly).
 
     ``on_ready`` gets the address once the server listens (the CLI prints it and may open
@@ -518,7 +566,7 @@ def serve(store: str | None = None, *, host: str = "127.0.0.1", port: int = 8000
     address = f"http://{shown}:{sock.getsockname()[1]}/"
     with sock, open_store(store, read_only=True) as st:
         hosts = None if host in LOOPBACK_HOSTS else ["*"]
-        app = create_app(st, queries_dirs=queries_dirs, allowed_hosts=hosts)
+        app = create_app(st, queries_dirs=queries_dirs, allowed_hosts=hosts, cypher_timeout=cypher_timeout)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
 
         async def main() -> None:

@@ -69,6 +69,14 @@ ANALYSIS = {
                  "description": "the same objects as `relgraph analyze NAME --format json`"},
     },
 }
+CYPHER = {
+    "type": "object", "required": ["q", "columns", "total", "offset", "limit", "rows"],
+    "properties": {
+        "q": {"type": "string"}, "columns": {"type": "array", "items": {"type": "string"}},
+        "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": ["integer", "null"]},
+        "rows": {"type": "array", "items": {"type": "object"}},
+    },
+}
 QUERIES = {
     "type": "array", "items": {
         "type": "object", "required": ["name", "description", "doc", "mode", "params"],
@@ -153,6 +161,11 @@ def document(version: str) -> dict[str, Any]:
                     ("desc", "query", "1: sort descending", {"type": "string"}),
                     *paging),
                 "responses": _ok(ANALYSIS, "the analysis's rows", csv=True)}},
+            "/api/cypher": {"get": {
+                "summary": "Run one read-only Cypher statement (only with `relgraph serve --allow-cypher`; "
+                           "404 otherwise), stopped after --cypher-timeout",
+                "parameters": _params(("q", "query", "the statement", {"type": "string"}), *paging),
+                "responses": _ok(CYPHER, "the statement's rows")}},
             "/api/openapi.json": {"get": {
                 "summary": "This document",
                 "responses": {"200": {"description": "OpenAPI 3.1",

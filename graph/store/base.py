@@ -135,5 +135,6 @@ class Store(ABC):
 
     @abstractmethod
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,
-            write: bool = False) -> tuple[list[str], list[list[Any]]]:
-        """Run Cypher with parameters; return column names and rows."""
+            write: bool = False, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
+        """Run Cypher with parameters; return column names and rows. ``timeout``: seconds
+        after which the engine stops the statement (a :class:`StoreError`)."""

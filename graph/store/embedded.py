@@ -340,9 +340,22 @@ class EmbeddedStore(Store):
         return out
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,
-            write: bool = False) -> tuple[list[str], list[list[Any]]]:
+            write: bool = False, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
         if write and self.read_only:
             raise StoreError("store is open read-only; this statement writes")
+        if timeout is not None:
+            if self._conn is None:
+                raise StoreError("store is closed")
+            self._conn.set_query_timeout(max(1, int(timeout * 1000)))
+            try:
+                return self.run(cypher, params, write=write)
+            except StoreError as e:
+                if "interrupted" in str(e).lower() or "timeout" in str(e).lower():
+                    raise StoreError(f"stopped after {timeout:g} s (the time limit): {e}") from None
+                raise
+            finally:
+                if self._conn is not None:
+                    self._conn.set_query_timeout(0)
         head = cypher.lstrip().split(None, 1)[0].upper() if cypher.strip() else ""
         if not write or self._caller_tx or head in ("BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT"):
             # Reads, and transactions the caller runs itself (the benchmarks' raw COPY).

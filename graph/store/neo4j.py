@@ -362,10 +362,10 @@ class Neo4jStore(Store):
                 yield rel_id, t, a, b, {**_present(names, values), "id": rel_id}
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,
-            write: bool = False) -> tuple[list[str], list[list[Any]]]:
+            write: bool = False, timeout: float | None = None) -> tuple[list[str], list[list[Any]]]:
         if write and self.read_only:
             raise StoreError("store is open read-only; this statement writes")
-        return self._write(cypher, params) if write else self._read(cypher, params)
+        return self._transaction(_statement(cypher, params, timeout), write=write)
 
     # -- writing -----------------------------------------------------------------
     def write(self, dataset: Dataset, *, progress: Progress | None = None,
@@ -436,14 +436,20 @@ class Neo4jStore(Store):
 Rows = tuple[list[str], list[list[Any]]]
 
 
-def _statement(cypher: str, params: dict[str, Any] | None) -> Callable[[Any], Rows]:
-    """A transaction function that runs one statement and returns its columns and rows."""
+def _statement(cypher: str, params: dict[str, Any] | None, timeout: float | None = None
+               ) -> Callable[[Any], Rows]:
+    """A transaction function that runs one statement and returns its columns and rows
+    (within ``timeout`` seconds, which the server enforces, where given)."""
 
     def work(tx: Any) -> Rows:
         result = tx.run(cypher, params or {})
         return list(result.keys()), [[native(v) for v in rec.values()] for rec in result]
 
-    return work
+    if timeout is None:
+        return work
+    from neo4j import unit_of_work
+
+    return unit_of_work(timeout=timeout)(work)
 
 
 def _present(names: list[str], values: list[Any]) -> dict[str, Any]:
