@@ -440,6 +440,54 @@ class Found:
     matched: str
 
 
+class NameIndex:
+    """Every node's names, folded once, for :func:`find` (``relgraph serve`` keeps one while
+    the store cannot change: at a million relationships reading and folding the names takes
+    seconds, a search of them a fraction of one)."""
+
+    def __init__(self, store: str | Store | None = None):
+        # (id, type, name, status, [(folded, as written), ...]) per node, in the store's order.
+        self.entries: list[tuple[str, str, str, Any, list[tuple[str, str]]]] = []
+        with open_store(store, read_only=True) as st:
+            for node_id, node_type, props in st.iter_nodes(None, ("name", "aliases", "status")):
+                name = str(props.get("name") or node_id)
+                names = [name, *(str(a) for a in props.get("aliases") or ()), node_id]
+                self.entries.append((node_id, node_type, name, props.get("status"),
+                                     [(normalize(n), n) for n in dict.fromkeys(names)]))
+
+    def find(self, text: str, *, types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+             limit: int | None = 50) -> tuple[list[Found], int]:
+        """See :func:`find`."""
+        key = normalize(text)
+        kinds = set(types) if types is not None else None
+        wanted = set(statuses) if statuses is not None else None
+        hits: list[tuple[tuple[int, int], str, Found]] = []
+        for node_id, node_type, name, status, names in self.entries:
+            if kinds is not None and node_type not in kinds:
+                continue
+            if wanted is not None and status not in wanted:
+                continue
+            best: tuple[int, int, str] | None = None
+            for folded, written in names:
+                if not key:
+                    rank = 2
+                elif key not in folded:
+                    continue
+                elif folded == key:
+                    rank = 0
+                elif folded.startswith(key):
+                    rank = 1
+                else:
+                    rank = 2
+                if best is None or (rank, len(folded)) < best[:2]:
+                    best = (rank, len(folded), written)
+            if best is not None:
+                hits.append((best[:2], names[0][0], Found(node_id, node_type, name, status, best[2])))
+        hits.sort(key=lambda h: (h[0], h[1], h[2].id))
+        found = [f for _r, _n, f in hits]
+        return (found if limit is None else found[:limit]), len(found)
+
+
 def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
          limit: int | None = 50, store: str | Store | None = None) -> tuple[list[Found], int]:
     """Nodes whose name, alias or id holds ``text``, matched as :func:`resolve` matches
@@ -460,36 +508,7 @@ def find(text: str, *, types: Iterable[str] | None = None, statuses: Iterable[st
     >>> [f.name for f in find("kim jong", types=["Person"], store=db)[0]][:2]
     ['Kim Jong Il', 'Kim Jong Un']
     """
-    key = normalize(text)
-    wanted = set(statuses) if statuses is not None else None
-    hits: list[tuple[tuple[int, int], str, Found]] = []
-    with open_store(store, read_only=True) as st:
-        for node_id, node_type, props in st.iter_nodes(list(types) if types is not None else None,
-                                                       ("name", "aliases", "status")):
-            status = props.get("status")
-            if wanted is not None and status not in wanted:
-                continue
-            name = str(props.get("name") or node_id)
-            best: tuple[int, int, str] | None = None
-            for candidate in (name, *(props.get("aliases") or ()), node_id):
-                folded = normalize(str(candidate))
-                if not key:
-                    rank = 2
-                elif folded == key:
-                    rank = 0
-                elif folded.startswith(key):
-                    rank = 1
-                elif key in folded:
-                    rank = 2
-                else:
-                    continue
-                if best is None or (rank, len(folded)) < best[:2]:
-                    best = (rank, len(folded), str(candidate))
-            if best is not None:
-                hits.append((best[:2], normalize(name), Found(node_id, node_type, name, status, best[2])))
-    hits.sort(key=lambda h: (h[0], h[1], h[2].id))
-    found = [f for _r, _n, f in hits]
-    return (found if limit is None else found[:limit]), len(found)
+    return NameIndex(store).find(text, types=types, statuses=statuses, limit=limit)
 
 
 @dataclass

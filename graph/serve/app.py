@@ -72,6 +72,7 @@ class Site:
         # the embedded store is open read-only, and its lock keeps every writer out. A Neo4j
         # database may change under the server, so its views are drawn anew each time.
         self.views: OrderedDict[str, str] | None = OrderedDict() if store.dialect == "ladybug" else None
+        self._names: Any = None  # the name index of search, kept likewise
         self.queries_dirs = list(queries_dirs or [])
         self.queries = load_queries(self.queries_dirs)
         schema = load_schema()
@@ -82,6 +83,16 @@ class Site:
         self.env.filters.update(cell=cell, when=when, node_url=node_url, known=known, web_url=web_url)
         self.env.globals.update(version=__version__, location=store.location, qs=qs,
                                 cypher=cypher_timeout is not None)
+
+    def names(self) -> Any:
+        """The store's :class:`relgraph.api.NameIndex` (call with the lock held)."""
+        from relgraph.api import NameIndex
+
+        if self.views is None:  # Neo4j: read anew
+            return NameIndex(self.store)
+        if self._names is None:
+            self._names = NameIndex(self.store)
+        return self._names
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         text = self.env.get_template(template).render(request=request, path=request.url.path, **context)
@@ -125,8 +136,6 @@ def _error_status(e: RelgraphError) -> int:
 
 
 def search(site: Site, request: Request) -> dict[str, Any]:
-    from relgraph import api
-
     q = request.query_params
     text = q.get("q", "")
     types = [t for t in q.getlist("type") if t] or None
@@ -142,7 +151,7 @@ def search(site: Site, request: Request) -> dict[str, Any]:
     if not text and not types and not statuses:
         return {"q": text, "type": [], "status": [], "total": 0, "offset": 0, "limit": limit, "nodes": []}
     with site.lock:
-        found, total = api.find(text, types=types, statuses=statuses, limit=offset + limit, store=site.store)
+        found, total = site.names().find(text, types=types, statuses=statuses, limit=offset + limit)
     return {"q": text, "type": types or [], "status": statuses or [], "total": total, "offset": offset,
             "limit": limit, "nodes": [asdict(f) for f in found[offset:]]}
 
