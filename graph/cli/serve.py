@@ -35,7 +35,7 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool, al
 
     \b
     relgraph serve --open
-    relgraph serve --port 8080
+    relgraph serve --port 8080 --allow-cypher --cypher-timeout 5
 
     Find nodes by name or alias, read a node as `relgraph show` prints it with
     its neighbourhood drawn, run every stored query as a form (a table sorted
