@@ -518,10 +518,17 @@ class NodeReport:
     node: dict[str, Any]
     relationships: list[dict[str, Any]]
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    total: int = 0  # relationships in all (``relationships`` holds those asked for)
 
 
-def show(name: str, *, store: str | Store | None = None) -> NodeReport:
-    """Everything the store holds about one node, with sources resolved to documents."""
+def show(name: str, *, store: str | Store | None = None, offset: int = 0,
+         limit: int | None = None) -> NodeReport:
+    """Everything the store holds about one node, with sources resolved to documents.
+
+    ``offset`` and ``limit`` keep a page of its relationships (in their order: type,
+    direction, date, name), and the documents the node and that page cite; ``total``
+    counts them all.
+    """
     with open_store(store, read_only=True) as st:
         node_id = resolve(st, name)
         node = st.node(node_id) or {}
@@ -535,13 +542,17 @@ def show(name: str, *, store: str | Store | None = None) -> NodeReport:
             })
         rels.sort(key=lambda r: (r["type"], r["direction"], str(r.get("date") or r.get("validFrom") or ""),
                                  r["other"]["name"]))
+        total = len(rels)
+        rels = rels[offset:] if limit is None else rels[offset:offset + limit]
         cited = {Citation.parse(s).doc for s in node.get("sources", [])}
         for r in rels:
             cited.update(Citation.parse(s).doc for s in r.get("sources", []))
-        docs = {d: known_props(st.node(d) or {"id": d}) for d in sorted(cited)}
+        # One read for the documents (a busy node at a million relationships cites a thousand).
+        found = {i: {"type": t, **p} for i, t, p in st.iter_nodes(["Document"], None, sorted(cited))}
+        docs = {d: known_props(found.get(d) or st.node(d) or {"id": d}) for d in sorted(cited)}
         node = {k: v for k, v in node.items() if k not in ("origin", "sourceDocs")}
         # Partial dates as they are known ("2008", not 2008-01-01), in the text and the JSON alike.
-        return NodeReport(known_props(node), [known_props(r) for r in rels], docs)
+        return NodeReport(known_props(node), [known_props(r) for r in rels], docs, total)
 
 
 def location(store: str | None = None) -> str:

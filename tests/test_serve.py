@@ -125,6 +125,21 @@ def test_node_page_shows_every_relationship_source_and_the_neighbourhood(client:
     assert 'src="/view/nodes/project%3Arajin-khasan-railway?depth=1"' in text
 
 
+def test_node_page_pages_the_relationships_and_cites_only_those_shown(client: TestClient) -> None:
+    data = client.get("/api/nodes/state:PRK").json()
+    rels = data["relationships"]
+    assert len(rels) > 20
+    text = client.get("/nodes/state:PRK", params={"offset": 5, "limit": 5}).text
+    assert f"Relationships ({len(rels):,}; 6–10 shown)" in text
+    body = text[text.index('id="relationships"'):text.index('id="graph-h"')]
+    shown = re.findall(r'<td><a href="/nodes/([^"]+)">', body)
+    assert shown == [r["other"]["id"] for r in rels[5:10]]
+    cited = {s for item in [data["node"], *rels[5:10]] for s in item.get("sources", [])}
+    assert text.count('<li id="source-') == len(cited)
+    assert 'rel="prev" href="?limit=5&amp;offset=0"' in text
+    assert 'rel="next" href="?limit=5&amp;offset=10"' in text
+
+
 def test_node_page_keeps_partial_dates_partial(client: TestClient, store: str) -> None:
     with open_store(store, read_only=True) as st:
         partial = next((i, p) for i, _t, _s, _o, p

@@ -156,12 +156,13 @@ def search(site: Site, request: Request) -> dict[str, Any]:
             "limit": limit, "nodes": [asdict(f) for f in found[offset:]]}
 
 
-def show(site: Site, node_id: str) -> dict[str, Any]:
+def show(site: Site, node_id: str, *, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
     from relgraph import api
 
     with site.lock:
-        report = api.show(node_id, store=site.store)
-    return {"node": report.node, "relationships": report.relationships, "documents": report.documents}
+        report = api.show(node_id, store=site.store, offset=offset, limit=limit)
+    return {"node": report.node, "relationships": report.relationships, "documents": report.documents,
+            "total": report.total}
 
 
 def query_values(request: Request) -> dict[str, Any]:
@@ -296,7 +297,10 @@ def node_page(site: Site, request: Request) -> Response:
         found = resolve(site.store, node_id)
     if found != node_id:  # a name or alias: the page's address is the id's
         return RedirectResponse(node_url(found), status_code=303)
-    report = show(site, node_id)
+    qp = request.query_params
+    offset = _int(qp.get("offset"), "offset", 0)
+    limit = min(_int(qp.get("limit"), "limit", PAGE_ROWS), MAX_ROWS)
+    report = show(site, node_id, offset=offset, limit=limit)
     refs: dict[str, int] = {}
     for item in (report["node"], *report["relationships"]):
         for s in item.get("sources") or []:
@@ -312,7 +316,8 @@ def node_page(site: Site, request: Request) -> Response:
     depth = _int(request.query_params.get("depth"), "depth", 1)
     return site.page(request, "node.html", node=n, props=props, rels=report["relationships"], refs=refs,
                      sources=sources, depth=min(max(depth, 1), 3), title=str(n.get("name", node_id)),
-                     rel_shown=REL_SHOWN, drawn=n.get("type") not in UNDRAWN)
+                     rel_shown=REL_SHOWN, drawn=n.get("type") not in UNDRAWN, total=report["total"],
+                     offset=offset, limit=limit, pairs=qp.multi_items())
 
 
 UNDRAWN = frozenset({"Document"})  # views show documents as the sources of what they draw, not as nodes
@@ -433,7 +438,9 @@ def api_search(site: Site, request: Request) -> Response:
 
 
 def api_node(site: Site, request: Request) -> Response:
-    return _json(show(site, request.path_params["node_id"]))
+    r = show(site, request.path_params["node_id"])
+    del r["total"]  # the same object as `relgraph show --format json`
+    return _json(r)
 
 
 def api_queries(site: Site, request: Request) -> Response:
