@@ -195,6 +195,27 @@ def test_search_node_query_results_graph_and_permalink(bundled: Server, tab: Any
     t.clean()
 
 
+def test_an_analysis_from_its_form(bundled: Server, tab: Any) -> None:
+    t = tab(bundled.url)
+    page = t.page
+    page.goto(bundled.url)
+    page.get_by_role("link", name="Analyses").click()
+    page.get_by_role("link", name="path", exact=True).click()
+    page.wait_for_url(re.compile(r"/analyze/path$"))
+    page.wait_for_load_state()
+    page.locator("#p-source").fill("Sergei Lavrov")
+    page.locator("#p-target").fill("Rajin port")
+    page.locator("#p-target").press("Enter")
+    page.wait_for_url(re.compile(r"run=1.*source=Sergei"))
+    title = page.locator("#rows-h").inner_text()
+    assert title.startswith("1 shortest path between Sergei Lavrov and Rajin port"), title
+    hops = page.locator("#rows tbody tr")
+    assert hops.count() >= 2
+    assert page.locator("#rows tbody .citation").count() >= hops.count()  # every hop sourced
+    _shot(page, "5-path")
+    t.clean()
+
+
 def test_keyboard_reaches_every_control_in_order(bundled: Server, tab: Any) -> None:
     t = tab(bundled.url)
     page = t.page

@@ -377,7 +377,7 @@ def analysis_page(site: Site, request: Request) -> Response:
     return site.page(request, "analysis.html", 400 if error else 200, analysis=a, given=given,
                      result=result, error=error, title=title or f"Analysis {name}",
                      pairs=request.query_params.multi_items(), filter_fields=filter_fields,
-                     filtered=any(f["name"] in given for f in filter_fields))
+                     filtered=any(given.get(f["name"]) not in (None, f["default"]) for f in filter_fields))
 
 
 def api_analysis(site: Site, request: Request) -> Response:
