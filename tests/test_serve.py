@@ -207,6 +207,21 @@ def test_query_api_gives_the_cli_rows(client: TestClient, cli: Any, store: str, 
     assert len(_cells_sorted(csv_text.text)) == len(expected) + 1
 
 
+def test_your_own_query_folders_are_served_too(store: str, tmp_path: Path) -> None:
+    (tmp_path / "mine.cypher").write_text(
+        "// name: states-named\n"
+        "// description: States whose name holds a fragment.\n"
+        "// param: text string -- the fragment\n"
+        "// mode: read\n"
+        "MATCH (n:State) WHERE n.name CONTAINS $text\n"
+        "RETURN n.id AS id, n.name AS name ORDER BY id\n", "utf-8")
+    with open_store(store, read_only=True) as st:
+        c = TestClient(create_app(st, queries_dirs=[str(tmp_path)]), base_url=BASE)
+        assert 'href="/queries/states-named"' in c.get("/queries").text
+        rows = c.get("/api/queries/states-named", params={"text": "Korea"}).json()["rows"]
+        assert [r["id"] for r in rows] == ["state:KOR", "state:PRK"]
+
+
 def test_query_form_is_built_from_the_typed_parameters(client: TestClient) -> None:
     text = client.get("/queries/neighbors").text
     assert re.search(r'<input id="p-hops" name="hops" type="number" min="1" max="3" value="1"', text)

@@ -73,8 +73,9 @@ class Site:
         # database may change under the server, so its views are drawn anew each time.
         self.views: OrderedDict[str, str] | None = OrderedDict() if store.dialect == "ladybug" else None
         self._names: Any = None  # the name index of search, kept likewise
-        self.queries_dirs = list(queries_dirs or [])
-        self.queries = load_queries(self.queries_dirs)
+        # None: the folders in $RELGRAPH_QUERIES, as the CLI reads them.
+        self.queries_dirs = list(queries_dirs) if queries_dirs is not None else None
+        load_queries(self.queries_dirs)  # a bad query file stops the start, with its file and line
         schema = load_schema()
         self.node_types = sorted(schema.nodes)
         self.statuses = list(schema.statuses)
@@ -83,6 +84,12 @@ class Site:
         self.env.filters.update(cell=cell, when=when, node_url=node_url, known=known, web_url=web_url)
         self.env.globals.update(version=__version__, location=store.location, qs=qs,
                                 cypher=cypher_timeout is not None)
+
+    def queries(self) -> list[Any]:
+        """Every stored query, by name (files are read again; a changed one is parsed again)."""
+        from relgraph.queries import load_queries
+
+        return list(load_queries(self.queries_dirs).values())
 
     def names(self) -> Any:
         """The store's :class:`relgraph.api.NameIndex` (call with the lock held)."""
@@ -328,7 +335,7 @@ REL_SHOWN = frozenset({"type", "direction", "other", "id", "status", "sources", 
 
 
 def queries_page(site: Site, request: Request) -> Response:
-    qs_ = sorted(site.queries.values(), key=lambda q: q.name)
+    qs_ = site.queries()
     return site.page(request, "queries.html", queries=qs_, title="Stored queries")
 
 
@@ -444,7 +451,7 @@ def api_node(site: Site, request: Request) -> Response:
 
 
 def api_queries(site: Site, request: Request) -> Response:
-    return _json([_query_info(q) for q in sorted(site.queries.values(), key=lambda q: q.name)])
+    return _json([_query_info(q) for q in site.queries()])
 
 
 def api_query(site: Site, request: Request) -> Response:
