@@ -532,18 +532,26 @@ def show(name: str, *, store: str | Store | None = None, offset: int = 0,
     with open_store(store, read_only=True) as st:
         node_id = resolve(st, name)
         node = st.node(node_id) or {}
+        if limit is None and not offset:
+            neighbours = st.neighbours(node_id)
+            total = len(neighbours)
+        else:  # sort and page by the lean keys, then read the page's records only
+            keys = sorted(st.neighbour_keys(node_id), key=lambda k: (k[1], "out" if k[2] else "in",
+                                                                        str(k[3] or ""), k[6] or "", k[0]))
+            total = len(keys)
+            page = keys[offset:] if limit is None else keys[offset:offset + limit]
+            neighbours = st.neighbours(node_id, ids=[k[0] for k in page])
         rels = []
-        for nb in st.neighbours(node_id):
+        for nb in neighbours:
             rels.append({
                 "type": nb.rel_type,
                 "direction": "out" if nb.outgoing else "in",
                 "other": {"id": nb.other_id, "type": nb.other_type, "name": nb.other_name},
                 **{k: v for k, v in nb.props.items() if k not in ("origin", "sourceDocs")},
             })
+        # The same order as the keys': type, direction, date, the other's name, then id.
         rels.sort(key=lambda r: (r["type"], r["direction"], str(r.get("date") or r.get("validFrom") or ""),
-                                 r["other"]["name"]))
-        total = len(rels)
-        rels = rels[offset:] if limit is None else rels[offset:offset + limit]
+                                 r["other"]["name"] or "", str(r.get("id"))))
         cited = {Citation.parse(s).doc for s in node.get("sources", [])}
         for r in rels:
             cited.update(Citation.parse(s).doc for s in r.get("sources", []))

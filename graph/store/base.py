@@ -29,6 +29,9 @@ class WriteResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+NeighbourKey = tuple[str, str, bool, Any, str, str, str]
+
+
 @dataclass
 class Neighbour:
     """One relationship of a node, seen from that node."""
@@ -130,8 +133,16 @@ class Store(ABC):
         """(id, type, name, aliases) of every node, for name resolution."""
 
     @abstractmethod
-    def neighbours(self, node_id: str) -> list[Neighbour]:
-        """Every relationship of a node, both directions."""
+    def neighbours(self, node_id: str, ids: Collection[str] | None = None) -> list[Neighbour]:
+        """Every relationship of a node, both directions (``ids``: only those)."""
+
+    def neighbour_keys(self, node_id: str) -> list[NeighbourKey]:
+        """What :func:`relgraph.api.show` sorts a node's relationships by, without whole
+        records: (relationship id, type, outgoing, date or validFrom, other id, other type,
+        other name). A store may read these faster than :meth:`neighbours`."""
+        return [(str(nb.props.get("id")), nb.rel_type, nb.outgoing,
+                 nb.props.get("date") or nb.props.get("validFrom"), nb.other_id, nb.other_type, nb.other_name)
+                for nb in self.neighbours(node_id)]
 
     @abstractmethod
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,

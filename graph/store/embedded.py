@@ -24,7 +24,7 @@ from relgraph.errors import StoreError, StoreInUseError
 from relgraph.model import Dataset, Relationship
 from relgraph.schema import Property, Schema, load_schema
 from relgraph.store import rollback
-from relgraph.store.base import Neighbour, Progress, Store, WriteResult
+from relgraph.store.base import Neighbour, NeighbourKey, Progress, Store, WriteResult
 
 ENGINE_TYPES = {
     "string": "STRING", "text": "STRING", "enum": "STRING", "string[]": "STRING[]",
@@ -325,18 +325,32 @@ class EmbeddedStore(Store):
             out.extend((i, t, name, aliases or []) for i, name, aliases in rows)
         return out
 
-    def neighbours(self, node_id: str) -> list[Neighbour]:
+    def neighbours(self, node_id: str, ids: Collection[str] | None = None) -> list[Neighbour]:
+        t = self.schema.type_for_id(node_id)
+        if t is None or t.name not in self._present_tables() or (ids is not None and not ids):
+            return []
+        out = []
+        only = "" if ids is None else " AND r.id IN $ids"
+        params: dict[str, Any] = {"id": node_id, "label": t.name, **({"ids": list(ids)} if ids else {})}
+        for outgoing, pattern in ((True, "(n)-[r]->(m)"), (False, "(n)<-[r]-(m)")):
+            _, rows = self._exec(
+                f"MATCH {pattern} WHERE n.id = $id AND label(n) = $label{only} "
+                "RETURN label(r), r, m.id, label(m), m.name", params)
+            out.extend(Neighbour(rt, outgoing, _clean(r), mid, mt, mn) for rt, r, mid, mt, mn in rows)
+        return out
+
+    def neighbour_keys(self, node_id: str) -> list[NeighbourKey]:
+        # Scalar columns: a whole relationship per row (a struct) is what makes neighbours() slow.
         t = self.schema.type_for_id(node_id)
         if t is None or t.name not in self._present_tables():
             return []
-        out = []
+        out: list[NeighbourKey] = []
         for outgoing, pattern in ((True, "(n)-[r]->(m)"), (False, "(n)<-[r]-(m)")):
             _, rows = self._exec(
                 f"MATCH {pattern} WHERE n.id = $id AND label(n) = $label "
-                "RETURN label(r), r, m.id, label(m), m.name",
-                {"id": node_id, "label": t.name},
-            )
-            out.extend(Neighbour(rt, outgoing, _clean(r), mid, mt, mn) for rt, r, mid, mt, mn in rows)
+                "RETURN r.id, label(r), coalesce(r.date, r.validFrom), m.id, label(m), m.name",
+                {"id": node_id, "label": t.name})
+            out.extend((rid, rt, outgoing, day, mid, mt, mn) for rid, rt, day, mid, mt, mn in rows)
         return out
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, *,

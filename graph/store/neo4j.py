@@ -89,7 +89,7 @@ READS = {
     "node": "MATCH (n:{label} {{id: $id}}) RETURN properties(n) AS props",
     "names": "MATCH (n:{label}) RETURN n.id AS id, n.name AS name, n.aliases AS aliases",
     "neighbours": (
-        "MATCH (n:{label} {{id: $id}})-[r]-(m) "
+        "MATCH (n:{label} {{id: $id}})-[r]-(m) WHERE $ids IS NULL OR r.id IN $ids "
         "RETURN type(r) AS type, startNode(r) = n AS outgoing, properties(r) AS props, "
         "m.id AS id, labels(m)[0] AS label, m.name AS name"
     ),
@@ -299,11 +299,12 @@ class Neo4jStore(Store):
             out.extend((i, t, name, aliases or []) for i, name, aliases in rows)
         return out
 
-    def neighbours(self, node_id: str) -> list[Neighbour]:
+    def neighbours(self, node_id: str, ids: Collection[str] | None = None) -> list[Neighbour]:
         t = self.schema.type_for_id(node_id)
         if t is None:
             return []
-        _, rows = self._read(READS["neighbours"].format(label=t.name), {"id": node_id})
+        _, rows = self._read(READS["neighbours"].format(label=t.name),
+                             {"id": node_id, "ids": None if ids is None else list(ids)})
         return [Neighbour(rt, out, props, mid, ml, mn) for rt, out, props, mid, ml, mn in rows]
 
     def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
