@@ -136,6 +136,8 @@ def test_node_page_pages_the_relationships_and_cites_only_those_shown(client: Te
     assert shown == [r["other"]["id"] for r in rels[5:10]]
     cited = {s for item in [data["node"], *rels[5:10]] for s in item.get("sources", [])}
     assert text.count('<li id="source-') == len(cited)
+    page = client.get("/api/nodes/state:PRK", params={"offset": 5, "limit": 5}).json()
+    assert page["relationships"] == rels[5:10] and page["total"] == len(rels)
     assert 'rel="prev" href="?limit=5&amp;offset=0"' in text
     assert 'rel="next" href="?limit=5&amp;offset=10"' in text
 
@@ -340,7 +342,7 @@ def _check(value: Any, schema: dict[str, Any], where: str) -> None:
 CALLS = [
     ("/api/search", {"q": "korea"}, 200), ("/api/search", {"type": "Planet"}, 400),
     ("/api/nodes/state:PRK", {}, 200), ("/api/nodes/Rajin-Khasan railway", {}, 200),
-    ("/api/nodes/nope:x", {}, 404),
+    ("/api/nodes/nope:x", {}, 404), ("/api/nodes/state:PRK", {"offset": 2, "limit": 3}, 200),
     ("/api/queries", {}, 200),
     ("/api/queries/neighbors", {"node": "Russia", "hops": 2, "limit": 5}, 200),
     ("/api/queries/claims", {}, 200), ("/api/queries/neighbors", {}, 400),

@@ -445,6 +445,10 @@ def api_search(site: Site, request: Request) -> Response:
 
 
 def api_node(site: Site, request: Request) -> Response:
+    qp = request.query_params
+    if "limit" in qp or "offset" in qp:  # a page of the relationships, and how many there are
+        return _json(show(site, request.path_params["node_id"], offset=_int(qp.get("offset"), "offset", 0),
+                          limit=_int(qp.get("limit"), "limit", PAGE_ROWS)))
     r = show(site, request.path_params["node_id"])
     del r["total"]  # the same object as `relgraph show --format json`
     return _json(r)

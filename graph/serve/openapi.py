@@ -46,6 +46,7 @@ NODE = {
                 "sources": {"type": "array", "items": {"type": "string"}},
             }}},
         "documents": {"type": "object", "additionalProperties": {"type": "object"}},
+        "total": {"type": "integer", "description": "with offset or limit: relationships in all"},
     },
 }
 PARAM = {
@@ -136,7 +137,8 @@ def document(version: str) -> dict[str, Any]:
                 "responses": _ok(SEARCH, "the nodes found, best first")}},
             "/api/nodes/{node}": {"get": {
                 "summary": "One node, its relationships and the documents they cite",
-                "parameters": _params(("node", "path", "the node's id, name or alias", {"type": "string"})),
+                "parameters": _params(("node", "path", "the node's id, name or alias", {"type": "string"}),
+                                      *paging),
                 "responses": _ok(NODE, "the node")}},
             "/api/queries": {"get": {
                 "summary": "The stored queries and their typed parameters",
