@@ -178,6 +178,11 @@ def test_neighbourhood_view_is_the_view_relgraph_view_writes(client: TestClient,
     served = client.get("/view/nodes/state:PRK", params={"depth": 2}).text
     today = re.compile(r"generated \d{4}-\d{2}-\d{2}")
     assert today.sub("", served) == today.sub("", out.read_text("utf-8"))
+    # The next view is drawn from the graph the server kept: the same page as a fresh read.
+    assert client.app.state.site.kept["graph"] is not None
+    view(out, store=store, focus="person:kim-jong-un")
+    served = client.get("/view/nodes/person:kim-jong-un").text
+    assert today.sub("", served) == today.sub("", out.read_text("utf-8"))
     assert client.get("/view/nodes/state:PRK", params={"depth": 4}).status_code == 400
 
 

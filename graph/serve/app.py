@@ -73,6 +73,7 @@ class Site:
         # database may change under the server, so its views are drawn anew each time.
         self.views: OrderedDict[str, str] | None = OrderedDict() if store.dialect == "ladybug" else None
         self._names: Any = None  # the name index of search, kept likewise
+        self.kept: dict[Any, Any] | None = {} if self.views is not None else None  # what views read
         # None: the folders in $RELGRAPH_QUERIES, as the CLI reads them.
         self.queries_dirs = list(queries_dirs) if queries_dirs is not None else None
         load_queries(self.queries_dirs)  # a bad query file stops the start, with its file and line
@@ -479,7 +480,7 @@ def view_node(site: Site, request: Request) -> Response:
     if not 1 <= depth <= 3:
         raise UsageError(f"depth={depth}: give 1, 2 or 3")
     return _view(site, request, lambda: page(store=site.store, focus=request.path_params["node_id"],
-                                             depth=depth).html)
+                                             depth=depth, kept=site.kept).html)
 
 
 def view_query(site: Site, request: Request) -> Response:
@@ -487,7 +488,7 @@ def view_query(site: Site, request: Request) -> Response:
 
     name = request.path_params["name"]
     return _view(site, request, lambda: page(store=site.store, query=name, params=query_values(request),
-                                             queries_dirs=site.queries_dirs).html)
+                                             queries_dirs=site.queries_dirs, kept=site.kept).html)
 
 
 def _view(site: Site, request: Request, draw: Callable[[], str]) -> Response:

@@ -154,8 +154,12 @@ def page(*, store: Any = None, filters: Any = None,
          focus: str | None = None, depth: int = 1, query: str | None = None,
          params: Mapping[str, Any] | None = None, queries_dirs: Iterable[str | Path] | None = None,
          size_by: str | None = "degree", title: str | None = None, seed: int = 7,
-         top: int | None = None, max_nodes: int = MAX_NODES) -> Page:
+         top: int | None = None, max_nodes: int = MAX_NODES, kept: dict[Any, Any] | None = None) -> Page:
     """The HTML view of the store's graph (``store``: a location or an open store).
+
+    ``kept``: where to keep what was read of the store for the next call with the same
+    filters (the last graph, and the documents), for a caller that knows the store has not
+    changed in between (``relgraph serve`` over a store it holds open read-only).
 
     ``filters`` (a :class:`relgraph.analytics.Filters`) apply first. Then
     ``focus`` (a node's id, name or alias) keeps its neighbourhood within
@@ -189,9 +193,18 @@ def page(*, store: Any = None, filters: Any = None,
 
     filters = filters or Filters()
     # Names and what the filters test first; whole records only of what is drawn (fill).
-    G0 = read_for(store, filters)
-    documents = dict(read_store(store, node_types={"Document"}, rel_types=(),
-                                node_fields=every_field()[0]).nodes(data=True))
+    if kept is not None and kept.get("filters") == filters:
+        G0 = kept["graph"]
+    else:
+        G0 = read_for(store, filters)
+        if kept is not None:
+            kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
+    documents = kept.get("documents") if kept is not None else None
+    if documents is None:
+        documents = dict(read_store(store, node_types={"Document"}, rel_types=(),
+                                    node_fields=every_field()[0]).nodes(data=True))
+        if kept is not None:
+            kept["documents"] = documents
     H = G0 if replace(filters, types=()) == Filters() else select(G0, filters)  # G0 is never changed
     scope = filters.describe()
     what = "the whole graph"
