@@ -116,7 +116,7 @@ def measure(bench: Run, label: str, store: str, paths: dict[str, list[str]], *, 
         client = Client(host, port)
         floor = [client.get("/static/site.css")[0] for _ in range(30)]
         for kind, urls in paths.items():
-            times, sizes, failed = [], [], []
+            times, sizes, failed, urls_timed = [], [], [], []
             began = time.perf_counter()
             n = max(per_kind, len(urls))
             for i in range(n):
@@ -124,6 +124,7 @@ def measure(bench: Run, label: str, store: str, paths: dict[str, list[str]], *, 
                     break
                 ms, status, size = client.get(urls[i % len(urls)])
                 times.append(ms)
+                urls_timed.append(urls[i % len(urls)])
                 sizes.append(size)
                 if status != 200:
                     failed.append(f"{urls[i % len(urls)]} -> {status}")
@@ -132,8 +133,10 @@ def measure(bench: Run, label: str, store: str, paths: dict[str, list[str]], *, 
                                  floor, p95=p95,
                                  target=f"p95 <= {limit_ms:.0f} ms" if kind in targeted else "",
                                  met=(p95 <= limit_ms and not failed) if kind in targeted else None))
+            slowest = urls_timed[times.index(max(times))]
             f.note = (f"{len(times)} requests over {len(urls)} addresses, one at a time, keep-alive; "
-                      f"max {max(times):.0f} ms; {sum(sizes) / len(sizes) / 1e3:.0f} kB a response"
+                      f"max {max(times):.0f} ms ({slowest}); "
+                      f"{sum(sizes) / len(sizes) / 1e3:.0f} kB a response"
                       + (f"; FAILED: {failed[:3]}" if failed else ""))
             print(f"serve: {label}: {kind}: p50 {f.median:.1f} ms, p95 {p95:.1f} ms", file=sys.stderr,
                   flush=True)
