@@ -241,3 +241,22 @@ def test_engine_reproductions_run_and_the_wrong_answer_shows(capsys: pytest.Capt
     wrong, right = [line for line in out.splitlines() if "$k > 1" in line][:2]
     assert not wrong.endswith("-> [[0]]") and right.endswith("-> [[0]]")  # n0 has 50 or more edges
     assert all(f"\n{name}\n" in out for name in engine.CASES)
+
+
+def test_the_serve_area_times_every_kind_of_page_on_a_real_server(generated: Generated,
+                                                                  stores: dict[str, str],
+                                                                  tmp_path: Path) -> None:
+    from benchmarks import serving
+
+    bench = harness.Run(SIZE, {})
+    serving.run(bench, stores["relgraph"], generated, tmp_path, per_kind=2, seconds=60)
+    kinds = ["search page", "node page", "neighbourhood view", "query page", "api search", "api node",
+             "api query"]
+    assert [f.name for f in bench.figures] == [f"{where}: {k}" for where in ("bundled", "2k generated")
+                                               for k in kinds]
+    for f in bench.figures:
+        assert f.samples and f.reference_samples and f.p95 is not None, f.name
+        assert "FAILED" not in f.note, f.note  # every address answered 200
+    # Every stored query is asked, on both stores (its parameter sets, at least one each).
+    queries = [f for f in bench.figures if f.name.endswith(": query page")]
+    assert len(queries[0].samples) >= len(load_queries())
