@@ -158,6 +158,8 @@ def test_node_page_keeps_partial_dates_partial(client: TestClient, store: str) -
 def test_a_name_leads_to_the_id_page(client: TestClient) -> None:
     r = client.get("/nodes/Kim Jong Un", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/nodes/person:kim-jong-un"
+    r = client.get("/nodes/Kim Jong Un", params={"depth": 2}, follow_redirects=False)
+    assert r.headers["location"] == "/nodes/person:kim-jong-un?depth=2"
 
 
 def test_unknown_node_is_404_with_suggestions(client: TestClient) -> None:

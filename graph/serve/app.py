@@ -303,8 +303,9 @@ def node_page(site: Site, request: Request) -> Response:
     node_id = request.path_params["node_id"]
     with site.lock:
         found = resolve(site.store, node_id)
-    if found != node_id:  # a name or alias: the page's address is the id's
-        return RedirectResponse(node_url(found), status_code=303)
+    if found != node_id:  # a name or alias: the page's address is the id's (and the same options)
+        query = str(request.url.query)
+        return RedirectResponse(node_url(found) + (f"?{query}" if query else ""), status_code=303)
     qp = request.query_params
     offset = _int(qp.get("offset"), "offset", 0)
     limit = min(_int(qp.get("limit"), "limit", PAGE_ROWS), MAX_ROWS)
