@@ -389,25 +389,37 @@ def analysis_page(site: Site, request: Request) -> Response:
                      filtered=any(given.get(f["name"]) not in (None, f["default"]) for f in filter_fields))
 
 
-def api_analysis(site: Site, request: Request) -> Response:
-    name = request.path_params["name"]
+def _format(request: Request) -> str:
     fmt = request.query_params.get("format", "json")
     if fmt not in ("json", "csv"):
         raise UsageError(f"format={fmt!r}: use json or csv")
-    r = analyse(site, name, request, paged=False)
+    return fmt
+
+
+def _rows(r: Mapping[str, Any], fmt: str, name: str, head: Mapping[str, Any]) -> Response:
+    """Rows as CSV (a download named ``name``.csv), or as JSON objects after ``head``."""
     if fmt == "csv":
         return Response(to_csv(r["columns"], r["rows"]), media_type="text/csv; charset=utf-8",
                         headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'})
     rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
-    return _json({"analysis": name, "title": r["title"], "columns": r["columns"], "total": r["total"],
-                  "offset": r["offset"], "limit": r["limit"], "rows": rows})
+    return _json({**head, "columns": r["columns"], "total": r["total"], "offset": r["offset"],
+                  "limit": r["limit"], "rows": rows})
+
+
+def api_analysis(site: Site, request: Request) -> Response:
+    name, fmt = request.path_params["name"], _format(request)
+    r = analyse(site, name, request, paged=False)
+    return _rows(r, fmt, name, {"analysis": name, "title": r["title"]})
+
+
+CYPHER_OFF = "free Cypher is off; start the server with relgraph serve --allow-cypher"
 
 
 def cypher(site: Site, request: Request, *, paged: bool) -> dict[str, Any]:
     from relgraph.queries import run_read
 
     if site.cypher_timeout is None:
-        raise UsageError("free Cypher is off; start the server with relgraph serve --allow-cypher")
+        raise UsageError(CYPHER_OFF)
     text = request.query_params.get("q", "")
     try:
         with site.lock:
@@ -420,7 +432,7 @@ def cypher(site: Site, request: Request, *, paged: bool) -> dict[str, Any]:
 def cypher_page(site: Site, request: Request) -> Response:
     if site.cypher_timeout is None:
         return site.page(request, "error.html", 404, code=404, title="Cypher is off", suggestions=[],
-                         message="free Cypher is off; start the server with relgraph serve --allow-cypher")
+                         message=CYPHER_OFF)
     result, error = None, None
     if request.query_params.get("q", "").strip():
         try:
@@ -434,12 +446,9 @@ def cypher_page(site: Site, request: Request) -> Response:
 
 def api_cypher(site: Site, request: Request) -> Response:
     if site.cypher_timeout is None:
-        return _json({"error": "free Cypher is off; start the server with relgraph serve --allow-cypher",
-                      "kind": "UsageError"}, 404)
+        return _json({"error": CYPHER_OFF, "kind": "UsageError"}, 404)
     r = cypher(site, request, paged=False)
-    rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
-    return _json({"q": r["q"], "columns": r["columns"], "total": r["total"], "offset": r["offset"],
-                  "limit": r["limit"], "rows": rows})
+    return _rows(r, "json", "cypher", {"q": r["q"]})
 
 
 def api_search(site: Site, request: Request) -> Response:
@@ -461,17 +470,9 @@ def api_queries(site: Site, request: Request) -> Response:
 
 
 def api_query(site: Site, request: Request) -> Response:
-    name = request.path_params["name"]
-    fmt = request.query_params.get("format", "json")
-    if fmt not in ("json", "csv"):
-        raise UsageError(f"format={fmt!r}: use json or csv")
+    name, fmt = request.path_params["name"], _format(request)
     r = run(site, name, request, paged=False)
-    if fmt == "csv":
-        return Response(to_csv(r["columns"], r["rows"]), media_type="text/csv; charset=utf-8",
-                        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}.csv"'})
-    rows = [dict(zip(r["columns"], row, strict=True)) for row in r["rows"]]
-    return _json({"query": name, "params": r["params"], "columns": r["columns"], "total": r["total"],
-                  "offset": r["offset"], "limit": r["limit"], "rows": rows})
+    return _rows(r, fmt, name, {"query": name, "params": r["params"]})
 
 
 def view_node(site: Site, request: Request) -> Response:
