@@ -148,12 +148,24 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, Any]:
     >>> parse_assignments(["a=1", "t=X", "t=Y=Z"])
     {'a': '1', 't': ['X', 'Y=Z']}
     """
-    given: dict[str, Any] = {}
+    split = []
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
+        if not sep or not key.strip():
             raise UsageError(f"-p {pair!r}: write -p NAME=VALUE")
+        split.append((key.strip(), value))
+    return gather(split)
+
+
+def gather(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """(name, value) pairs as parameters: a repeated name makes a list (a web form's query
+    string gives them so).
+
+    >>> gather([("node", "Russia"), ("types", "HOLDS"), ("types", "SIGNED")])
+    {'node': 'Russia', 'types': ['HOLDS', 'SIGNED']}
+    """
+    given: dict[str, Any] = {}
+    for key, value in pairs:
         if key in given:
             prev = given[key]
             given[key] = [*prev, value] if isinstance(prev, list) else [prev, value]

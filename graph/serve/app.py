@@ -175,16 +175,10 @@ def show(site: Site, node_id: str, *, offset: int = 0, limit: int | None = None)
 
 def query_values(request: Request) -> dict[str, Any]:
     """A query page's parameters from its URL: repeated names make lists; blanks are not given."""
-    given: dict[str, Any] = {}
-    for key, value in request.query_params.multi_items():
-        if key in PAGE_KEYS or value.strip() == "":
-            continue
-        if key in given:
-            prev = given[key]
-            given[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
-        else:
-            given[key] = value
-    return given
+    from relgraph.queries import gather
+
+    return gather((k, v) for k, v in request.query_params.multi_items()
+                  if k not in PAGE_KEYS and v.strip() != "")
 
 
 def run(site: Site, name: str, request: Request, *, paged: bool) -> dict[str, Any]:
