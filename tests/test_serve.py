@@ -414,6 +414,8 @@ def test_hostile_names_are_escaped_in_every_page(tmp_path: Path) -> None:
         c = TestClient(create_app(st), base_url=BASE)
         ids = [i for i, _t, _p in st.iter_nodes(None, ["name"])]
         pages = [c.get("/", params={"q": "script"}).text, c.get("/", params={"type": "State"}).text,
+                 c.get("/analyze/centrality", params={"run": 1}).text,
+                 c.get("/queries/claims", params={"run": 1}).text,
                  *(c.get(f"/nodes/{i}").text for i in ids)]
     for text in pages:
         assert "<script>window.__pwned" not in text
