@@ -39,8 +39,9 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool, al
 
     Find nodes by name or alias, read a node as `relgraph show` prints it with
     its neighbourhood drawn, run every stored query as a form (a table sorted
-    and paged by its address, CSV and JSON downloads, a graph), and use the
-    same answers as JSON under /api (described at /api/openapi.json). Every
+    and paged by its address, CSV and JSON downloads, a graph) and the
+    analyses of `relgraph analyze` with their filters, see the timeline, and
+    use the same answers as JSON under /api (described at /api/openapi.json). Every
     page's address holds its state: send it, and it shows the same. Nothing is
     fetched from outside. With --allow-cypher, a page runs any read-only Cypher
     statement (refused if it writes, stopped after --cypher-timeout). The
