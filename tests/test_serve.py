@@ -473,6 +473,22 @@ def test_free_cypher_reads_refuses_writes_and_stops_at_its_time_limit(store: str
             "/api/cypher", params={"q": SLOW}).json()["rows"][0]["COUNT_STAR()"] > 0
 
 
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 0.0, -1.0])
+def test_a_time_limit_must_be_a_number_of_seconds(store: str, seconds: float) -> None:
+    from relgraph.errors import UsageError
+
+    with open_store(store, read_only=True) as st, pytest.raises(UsageError, match="cypher-timeout"):
+        create_app(st, cypher_timeout=seconds)
+
+
+def test_serve_refuses_other_interfaces_and_bad_limits_before_listening(cli: Any, store: str) -> None:
+    r = cli("serve", "--store", store, "--host", "0.0.0.0")
+    assert r.exit_code == 2 and "--expose" in r.stderr
+    for bad in ("nan", "inf", "0"):
+        r = cli("serve", "--store", store, "--allow-cypher", "--cypher-timeout", bad)
+        assert r.exit_code == 2 and "cypher-timeout" in r.stderr, (bad, r.stderr)
+
+
 def test_help_does_not_import_the_web_framework() -> None:
     code = ("import sys, relgraph.cli.app; "
             "print(sorted(m for m in ('starlette', 'uvicorn', 'jinja2') if m in sys.modules))")

@@ -25,7 +25,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option("--open", "open_", is_flag=True, help="Open the address in the web browser.")
 @click.option("--allow-cypher", is_flag=True,
               help="Offer a page (and /api/cypher) that runs any read-only Cypher statement.")
-@click.option("--cypher-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--cypher-timeout", type=click.FloatRange(min=0.1, max=86400), default=10.0, show_default=True,
               metavar="SECONDS", help="With --allow-cypher: stop a statement after this long.")
 @queries_option
 @handle_errors
@@ -50,6 +50,8 @@ def serve(store: str | None, port: int, host: str, expose: bool, open_: bool, al
     """
     from relgraph.serve import serve as run_server
 
+    if not cypher_timeout == cypher_timeout:  # nan: click's range lets it through
+        raise UsageError("--cypher-timeout nan: give a number of seconds")
     if host not in LOOPBACK and not expose:
         raise UsageError(f"--host {host} serves the store to other machines; add --expose if you mean it")
 

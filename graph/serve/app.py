@@ -524,6 +524,11 @@ def openapi(site: Site, request: Request) -> Response:
     return _json(document(__version__))
 
 
+def _check_timeout(seconds: float | None) -> None:
+    if seconds is not None and not (0 < seconds < float("inf")):  # nan fails both
+        raise UsageError(f"--cypher-timeout {seconds}: give a number of seconds above 0")
+
+
 def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
                allowed_hosts: Iterable[str] | None = None, cypher_timeout: float | None = None) -> Starlette:
     """The ASGI application over ``store`` (open, read-only: the caller closes it).
@@ -553,6 +558,7 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/api/cypher", handler(api_cypher, api=True)),
         Route("/api/openapi.json", handler(openapi, api=True)),
     ]
+    _check_timeout(cypher_timeout)
     hosts = list(allowed_hosts) if allowed_hosts is not None else LOOPBACK_HOSTS
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
     app.state.site = Site(store, queries_dirs=queries_dirs, cypher_timeout=cypher_timeout)
@@ -575,6 +581,7 @@ def serve(store: str | None = None, *, host: str = "127.0.0.1", port: int = 8000
 
     from relgraph.store import open_store
 
+    _check_timeout(cypher_timeout)
     shown = f"[{host}]" if ":" in host else host
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
