@@ -10,6 +10,7 @@ tests (a real server, Debian's Chromium) are in tests/test_serve_browser.py.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -317,6 +318,23 @@ def test_analysis_forms_hold_their_fields_and_the_filters(client: TestClient) ->
     assert r.status_code == 400 and "colour" in r.json()["error"]
 
 
+def test_the_timeline_lists_events_year_by_year_with_their_graph(client: TestClient) -> None:
+    params = {"from": "2023", "to": "2024-06"}
+    rows = client.get("/api/queries/timeline", params=params).json()["rows"]
+    assert len(rows) > 5
+    text = client.get("/timeline", params=params).text
+    shown = re.findall(r'<li>\s*<span class="when">([^<]*)</span>\s*<a href="(/nodes/[^"]+)">([^<]+)</a>',
+                       text)
+    expected = [(r["date"], r["event"]) for r in rows]
+    assert [(when, html.unescape(name)) for when, _href, name in shown] == expected
+    assert re.findall(r'<h3 class="year">(\d{4})</h3>', text) == sorted({r["date"][:4] for r in rows})
+    assert client.get(shown[0][1]).status_code == 200  # the event's name leads to its page
+    page = client.get("/timeline", params={**params, "graph": 1}).text
+    assert 'src="/view/queries/timeline?from=2023&amp;to=2024-06"' in page
+    assert client.get("/view/queries/timeline", params=params).status_code == 200
+    assert client.get("/timeline", params={"from": "2023-13"}).status_code == 400
+
+
 # -- the API's description -------------------------------------------------------------------
 
 
@@ -384,7 +402,8 @@ def test_every_api_route_is_described(client: TestClient) -> None:
 
 
 def test_pages_allow_only_their_own_scripts_and_no_outside_connection(client: TestClient) -> None:
-    for path in ("/", "/?q=korea", "/nodes/state:PRK", "/queries", "/queries/neighbors", "/api/queries"):
+    for path in ("/", "/?q=korea", "/nodes/state:PRK", "/queries", "/queries/neighbors", "/timeline?graph=1",
+                 "/analyze/path", "/api/queries"):
         r = client.get(path)
         csp = r.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "script-src 'self'" in csp and "connect-src 'self'" in csp

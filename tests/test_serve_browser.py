@@ -241,7 +241,7 @@ def test_hostile_names_run_nothing_in_any_page(tab: Any, tmp_path: Path) -> None
         t = tab(server.url)
         paths = ["", "?q=script", "?type=State", "queries/claims?run=1", "queries/search?run=1&text=%3C",
                  "queries/neighbors?run=1&node=state:AAA&graph=1", "analyze/centrality?run=1",
-                 "analyze/ego?run=1&node=state:AAA", *(f"nodes/{i}" for i in ids)]
+                 "analyze/ego?run=1&node=state:AAA", "timeline?graph=1", *(f"nodes/{i}" for i in ids)]
         for path in paths:
             t.page.goto(server.url + path)
             for frame in t.page.frames:

@@ -83,6 +83,7 @@ class Site:
         self.env = Environment(loader=PackageLoader("relgraph.serve", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters.update(cell=cell, when=when, node_url=node_url, known=known, web_url=web_url)
+        self.env.globals.update(dict=dict, zip=zip)
         self.env.globals.update(version=__version__, location=store.location, qs=qs,
                                 cypher=cypher_timeout is not None)
 
@@ -355,6 +356,21 @@ def query_page(site: Site, request: Request) -> Response:
                      graph=request.query_params.get("graph") == "1")
 
 
+def timeline_page(site: Site, request: Request) -> Response:
+    """The stored query ``timeline`` as a page of events year by year (its rows, its graph)."""
+    from relgraph.queries import find_query
+
+    q = find_query("timeline", site.queries_dirs)
+    result, error = None, None
+    try:
+        result = run(site, "timeline", request, paged=True)
+    except UsageError as e:
+        error = str(e)
+    return site.page(request, "timeline.html", 400 if error else 200, info=_query_info(q),
+                     given=query_values(request), result=result, error=error, title="Timeline",
+                     pairs=request.query_params.multi_items(), graph=request.query_params.get("graph") == "1")
+
+
 def analyses_page(site: Site, request: Request) -> Response:
     from relgraph.serve.analyses import ANALYSES
 
@@ -544,6 +560,7 @@ def create_app(store: Store, *, queries_dirs: Iterable[str] | None = None,
         Route("/nodes/{node_id:path}", handler(node_page)),
         Route("/queries", handler(queries_page)),
         Route("/queries/{name}", handler(query_page)),
+        Route("/timeline", handler(timeline_page)),
         Route("/analyze", handler(analyses_page)),
         Route("/analyze/{name}", handler(analysis_page)),
         Route("/cypher", handler(cypher_page)),
