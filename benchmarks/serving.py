@@ -17,6 +17,7 @@ on the 1M store, node and query pages p95 <= 1 s (paged: 100 rows a page).
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import signal
 import subprocess
@@ -36,14 +37,17 @@ BUNDLED_IDS = ["state:RUS", "state:PRK", "person:kim-jong-un", "person:putin-vla
 
 
 def start(store: str) -> tuple[subprocess.Popen[str], str, int]:
+    """``relgraph serve --store STORE --port 0`` in its own process, once it says it listens:
+    (process, host, port). tests/test_serve_browser.py starts its servers so too."""
     proc = subprocess.Popen([sys.executable, "-m", "relgraph.cli", "serve", "--store", store, "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
     line = proc.stdout.readline() if proc.stdout else ""
-    m = re.match(r"Serving http://([\d.]+):(\d+)/", line)
+    m = re.match(r"Serving http://(127\.0\.0\.1):(\d+)/ \(read-only; Ctrl-C stops\)$", line.rstrip("\n"))
     if not m:
         proc.kill()
         err = proc.stderr.read() if proc.stderr else ""
-        raise RuntimeError(f"relgraph serve did not start: {line!r} {err}")
+        raise RuntimeError(f"relgraph serve did not start: it printed {line!r}; stderr: {err}")
     return proc, m.group(1), int(m.group(2))
 
 

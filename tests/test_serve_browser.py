@@ -12,11 +12,9 @@ Needs /usr/bin/chromium and playwright, as tests/test_views_browser.py.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,16 +47,10 @@ class Server:
 
 
 def start_server(store: str) -> Server:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "relgraph.cli", "serve", "--store", store, "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    line = proc.stdout.readline() if proc.stdout else ""
-    m = re.match(r"Serving (http://127\.0\.0\.1:\d+/) \(read-only; Ctrl-C stops\)", line)
-    if not m:
-        proc.kill()
-        err = proc.stderr.read() if proc.stderr else ""
-        raise AssertionError(f"relgraph serve printed {line!r}; stderr: {err}")
-    return Server(proc, m.group(1))
+    from benchmarks.serving import start  # the line it prints is checked there, whole
+
+    proc, host, port = start(store)
+    return Server(proc, f"http://{host}:{port}/")
 
 
 @pytest.fixture(scope="module")
