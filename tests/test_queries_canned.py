@@ -377,8 +377,8 @@ def test_neighbors_match_an_independent_breadth_first_search(st: Store, graph: d
 
 
 def test_neighbors_three_rings(st: Store, graph: dict[str, Any]) -> None:
-    # The LadybugDB body has one branch per ring (fixed patterns for 1 and 2, a
-    # shortest-path search for 3): each ring must hold exactly the BFS ring, sorted.
+    # The LadybugDB body has one branch per ring (one step; two steps, the least
+    # ring winning; a shortest-path search): each must hold exactly the BFS ring, sorted.
     rows = run(st, "neighbors", node="Choe Son Hui", hops=3)
     want = bfs(adjacency(graph), "person:choe-son-hui", 3)
     del want["person:choe-son-hui"]
@@ -392,6 +392,35 @@ def test_neighbors_three_rings(st: Store, graph: dict[str, Any]) -> None:
     for hops in (1, 2):
         assert {r["id"] for r in run(st, "neighbors", node="Choe Son Hui", hops=hops)} == {
             i for i, d in want.items() if d <= hops}
+
+
+def test_neighbors_name_a_real_way_and_its_last_step(st: Store, graph: dict[str, Any]) -> None:
+    # Each ring is built differently (a step, two steps grouped, a shortest-path search): every
+    # row's `via` must be the types of a walk from the centre, ending in a relationship that
+    # carries the row's status and sources.
+    centre = "person:choe-son-hui"
+    steps: dict[str, list[tuple[str, str, dict[str, Any]]]] = {i: [] for i in graph["nodes"]}
+    for r in graph["rels"]:
+        steps[r["from"]].append((r["type"], r["to"], r))
+        steps[r["to"]].append((r["type"], r["from"], r))
+
+    def ends(via: list[str]) -> dict[str, list[dict[str, Any]]]:
+        here: dict[str, list[dict[str, Any]]] = {centre: []}
+        for t in via:
+            nxt: dict[str, list[dict[str, Any]]] = {}
+            for node in here:
+                for typ, other, rel in steps[node]:
+                    if typ == t:
+                        nxt.setdefault(other, []).append(rel)
+            here = nxt
+        return here
+
+    rows = run(st, "neighbors", node=centre, hops=3)
+    assert {r["hops"] for r in rows} == {1, 2, 3}
+    for r in rows:
+        last = ends(r["via"]).get(r["id"])
+        assert last, (r["id"], r["via"])
+        assert any(rel.get("status") == r["status"] and rel.get("sources") == r["sources"] for rel in last), r
 
 
 def test_neighbors_by_date(st: Store) -> None:
