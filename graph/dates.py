@@ -57,11 +57,23 @@ def known_rows(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], li
     >>> known_rows(["date", "datePrecision", "event"], [[date(2023, 9, 1), "month", "visit"]])
     (['date', 'event'], [['2023-09', 'visit']])
     """
-    fixed = [known_row(columns, row) for row in rows]
+    precision = _precision_columns(columns)
+    if any(len(row) != len(columns) for row in rows):
+        raise ValueError(f"rows of other lengths than their {len(columns)} columns")
     keep = [i for i, c in enumerate(columns) if not (is_precision(c) and c[: -len(SUFFIX)] in columns)]
-    if len(keep) == len(columns):
-        return list(columns), fixed
-    return [columns[i] for i in keep], [[row[i] for i in keep] for row in fixed]
+    if not rows:
+        return [columns[i] for i in keep], []
+    # Column by column: a query returns up to hundreds of thousands of rows, and most columns
+    # hold only plain values (text, numbers), passed over whole.
+    cells = list(zip(*rows, strict=True))
+    out = []
+    for i in keep:
+        column = cells[i]
+        if any(type(v) not in _PLAIN for v in column):
+            p = precision[i]
+            column = [_known_cell(v, cells[p][n] if p is not None else None) for n, v in enumerate(column)]
+        out.append(column)
+    return [columns[i] for i in keep], [list(row) for row in zip(*out, strict=True)]
 
 
 def known_row(columns: list[str], row: list[Any]) -> list[Any]:
@@ -72,18 +84,39 @@ def known_row(columns: list[str], row: list[Any]) -> list[Any]:
     ...           [date(1961, 7, 1), "month", {"born": date(1984, 1, 1), "bornPrecision": "year"}])
     ['1961-07', 'month', {'born': '1984', 'bornPrecision': 'year'}]
     """
+    return _known_row(row, _precision_columns(columns))
+
+
+# Cells of these types hold no date: most cells of most rows, passed over without further tests
+# (a query returns up to hundreds of thousands of rows).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _precision_columns(columns: list[str]) -> list[int | None]:
+    """For each column, the index of its ``<column>Precision`` column, if the row has one."""
     index = {c: i for i, c in enumerate(columns)}
-    out = []
-    for c, value in zip(columns, row, strict=True):
-        if isinstance(value, date):
-            p = index.get(c + SUFFIX)
-            value = known(value, row[p] if p is not None else None)
-        elif isinstance(value, Mapping):
-            value = known_props(value)
-        elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
-            value = [known_props(v) if isinstance(v, Mapping) else v for v in value]
-        out.append(value)
-    return out
+    return [index.get(c + SUFFIX) for c in columns]
+
+
+def _known_row(row: list[Any], precision: list[int | None]) -> list[Any]:
+    if len(row) != len(precision):
+        raise ValueError(f"a row of {len(row)} values for {len(precision)} columns")
+    return [_known_cell(v, row[p] if p is not None else None) for v, p in zip(row, precision, strict=True)]
+
+
+def _known_cell(value: Any, precision: Any) -> Any:
+    """One value with its dates cut to what is known: a date by ``precision`` (the value of its
+    ``<column>Precision`` column), a node or relationship (a mapping) by its own properties."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, date):
+        return known(value, precision)
+    if isinstance(value, Mapping):
+        return known_props(value)
+    if kind is list and any(type(v) not in _PLAIN and isinstance(v, Mapping) for v in value):
+        return [known_props(v) if isinstance(v, Mapping) else v for v in value]
+    return value
 
 
 def is_precision(column: str) -> bool:

@@ -44,6 +44,7 @@ MODES = ("read", "write")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|order|dialect)\s*:\s*(.*?)\s*$")
 COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ORDER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\s+(?:ASC|DESC))?$", re.IGNORECASE)
 PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[A-Za-z]+)(?:\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?"
     r"(?P<list>\[\])?(?P<optional>\?)?"
@@ -72,7 +73,8 @@ class Query:
     bodies: MappingProxyType[str, str]  # dialect -> Cypher; "*" when one body serves every dialect
     file: str
     line: int
-    order: tuple[str, ...] = ()  # columns relgraph sorts the rows by, after the engine ran the query
+    # Columns ("name" or "name DESC") relgraph sorts the rows by, after the engine ran the query.
+    order: tuple[str, ...] = ()
 
     @property
     def writes(self) -> bool:
@@ -261,9 +263,9 @@ def _finish(d: _Draft, file: str, bad: Any) -> Query | None:
     order: tuple[str, ...] = ()
     if d.order is not None:
         order = tuple(c.strip() for c in d.order[1].split(","))
-        if not all(COLUMN_RE.match(c) for c in order):
-            bad(d.order[0], "order", d.order[1], "not a list of column names",
-                "write e.g. `// order: hops, type, name`")
+        if not all(ORDER_RE.match(c) for c in order):
+            bad(d.order[0], "order", d.order[1], "not a list of column names (each optionally ASC or DESC)",
+                "write e.g. `// order: hops, type, name` or `// order: fact DESC, type`")
             ok = False
     bodies: dict[str, str] = {}
     for dialect, no, lines in d.bodies:

@@ -170,7 +170,12 @@ def test_order_directive() -> None:
     [q] = parse_text("// name: a\n// description: x\nRETURN 1 AS n\n", "t")
     assert q.order == ()
     assert problems("// name: a\n// description: x\n// order: n; word\nRETURN 1 AS n\n") == [
-        (3, "not a list of column names")]
+        (3, "not a list of column names (each optionally ASC or DESC)")]
+    [q] = parse_text("// name: a\n// description: x\n// order: n DESC, word asc\n"
+                     "RETURN 1 AS n, 'w' AS word\n", "t")
+    assert q.order == ("n DESC", "word asc")
+    assert problems("// name: a\n// description: x\n// order: n DOWN\nRETURN 1 AS n\n") == [
+        (3, "not a list of column names (each optionally ASC or DESC)")]
     assert problems("// name: a\n// description: x\nRETURN 1 AS n\n// order: n\nRETURN 1 AS m\n") == [
         (4, "`// order:` after the query's Cypher started")]
 

@@ -167,9 +167,14 @@ class EmbeddedStore(Store):
         if isinstance(result, list):  # the engine ran several statements (stored queries refuse them)
             raise StoreError("the Cypher holds more than one statement; give one statement at a time")
         cols = result.get_column_names()
+        # The wrapper checks that the result is open on every has_next() and get_next(): a
+        # third of the time for 150,000 rows. Its engine object, where this version has one.
+        raw = getattr(result, "_query_result", None)
+        if raw is None or getattr(result, "as_dict", False):
+            return cols, list(result)
         rows = []
-        while result.has_next():
-            rows.append(result.get_next())
+        while raw.hasNext():
+            rows.append(raw.getNext())
         return cols, rows
 
     def _ensure_schema(self) -> None:
