@@ -66,7 +66,7 @@ def parameter_sets(g: Generated) -> dict[str, list[dict[str, Any]]]:
         "shortest-path": [{"a": a, "b": b} for a, b in zip(persons[:8], persons[30:38], strict=True)],
         "changes": [{"from": a, "to": b} for a, b in WINDOWS],
         "timeline": [{**w, "party": st} for w, st in zip(windows, states, strict=False)] + windows,
-        "claims": [{"about": p} for p in persons[:6]] + [{"status": "denied"}],
+        "claims": [{"about": p} for p in persons[:6]] + [{"status": "denied"}, {}],
         "domains": [{}] + [{"party": p} for p in persons[:4]] + [{"party": st} for st in states[:2]],
         "projects": [{}],
         "search": [{"text": t} for t in ("Lavrov 1", "korea", "capital 0", "Kim Choe 37", "ministry of def")],

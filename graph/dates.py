@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from itertools import chain
 from typing import Any
 
 SUFFIX = "Precision"
@@ -69,7 +70,10 @@ def known_rows(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], li
     out = []
     for i in keep:
         column = cells[i]
-        if any(type(v) not in _PLAIN for v in column):
+        kinds = set(map(type, column))
+        if list in kinds and kinds <= _PLAIN | {list}:  # lists of text (sources, names) hold no dates
+            kinds = set(map(type, chain.from_iterable(v for v in column if type(v) is list)))
+        if not kinds <= _PLAIN:
             p = precision[i]
             column = [_known_cell(v, cells[p][n] if p is not None else None) for n, v in enumerate(column)]
         out.append(column)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,16 @@ def test_bundled_set_is_complete_and_documented() -> None:
         assert q.shared or set(q.bodies) == set(DIALECTS), q.name
         for dialect in DIALECTS:
             assert "AS " in q.body(dialect), q.name
+
+
+def test_sort_rows_sorts_as_order_by() -> None:
+    from relgraph.queries import sort_rows
+
+    rows = [["b", 2, ["x"]], [None, 1, ["a", "b"]], ["a", None, None], ["a", 3, ["a"]], ["b", 2, ["w"]]]
+    # Text, then numbers descending with nulls first, then lists (unhashable: by their text).
+    assert sort_rows(["s", "n", "l"], rows, ["s", "n DESC", "l"]) == [
+        ["a", None, None], ["a", 3, ["a"]], ["b", 2, ["w"]], ["b", 2, ["x"]], [None, 1, ["a", "b"]]]
+    # Mixed kinds in one column: numbers, then texts, then dates, nulls last.
+    mixed = [["t"], [None], [3], [date(2020, 1, 1)], [1.5]]
+    assert sort_rows(["v"], mixed, ["v"]) == [[1.5], [3], ["t"], [date(2020, 1, 1)], [None]]
+    assert sort_rows(["v"], [], ["v"]) == []
