@@ -26,7 +26,15 @@ from typing import Any
 from relgraph.dates import known_rows
 from relgraph.errors import InputError, Problem, StoreError, UsageError
 from relgraph.queries.params import Param, convert, missing_value
-from relgraph.queries.parse import DIALECTS, Query, parse_file, parse_text, used_params, write_clause
+from relgraph.queries.parse import (
+    DIALECTS,
+    Query,
+    parse_file,
+    parse_text,
+    select_branches,
+    used_params,
+    write_clause,
+)
 
 __all__ = [
     "DIALECTS", "ENV_VAR", "Param", "Query", "QueryResult", "QueryView", "bundled_dir", "convert_params",
@@ -262,8 +270,10 @@ def run_read(cypher: str, *, store: Any = None, timeout: float | None = 10.0
 
 def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Run ``q`` on an open store with already converted ``values``."""
+    cypher = select_branches(q.body(st.dialect), values)
     try:
-        columns, rows = st.run(q.body(st.dialect), dict(values), write=q.writes)
+        columns, rows = st.run(cypher, {k: v for k, v in values.items() if k in used_params(cypher)},
+                               write=q.writes)
     except StoreError as e:
         if not q.writes and _is_write_refusal(str(e)):
             raise StoreError(f"query {q.name!r} is a read query but tried to write; it ran in a "

@@ -18,13 +18,14 @@
 //   test there made the engine scan whole relationship tables.
 // - Ring 3, the `* SHORTEST` search (still with that node-condition bug: README,
 //   "Known limits").
-// `size(label(r)) * 0 + $hops > 1` is `$hops > 1`: the engine drops a predicate
-// on parameters alone (MATCH ... WHERE $hops > 1 is ignored), and a
-// `WITH a WHERE $hops > 1` before the search makes it search from every node
-// (see benchmarks/engine.py). Aggregates are passed through `UNWIND [x] AS y`
-// before another aggregation reads them: the binder calls that a nested
-// aggregation otherwise. The branches come back in any order and an ORDER BY
-// would sort only the last one: `// order:` sorts the rows.
+// `// when: hops >= 2` sends a ring's branch only when `hops` asks for it
+// (queries/README.md): LadybugDB drops a predicate on parameters alone in
+// MATCH ... WHERE, a `WITH a WHERE $hops > 1` before the search makes it search
+// from every node (see benchmarks/engine.py), and a branch that can give no row
+// still cost 0.35 s (its joins are built from scans). Aggregates are passed
+// through `UNWIND [x] AS y` before another aggregation reads them: the binder
+// calls that a nested aggregation otherwise. The branches come back in any
+// order and an ORDER BY would sort only the last one: `// order:` sorts the rows.
 
 // name: neighbors
 // description: The k-hop neighbourhood of a node, filtered by relationship types and dates.
@@ -51,7 +52,8 @@ WITH b, collect([label(r), r.status]) AS steps, collect(r.sources) AS sources
 RETURN 1 AS hops, b.name AS name, label(b) AS type, b.id AS id, [steps[1][1]] AS via, steps[1][2] AS status,
        sources[1] AS sources
 UNION ALL
-MATCH (a)-[r1]-(m) WHERE a.id = $node AND label(r1) IN $types AND size(label(r1)) * 0 + $hops > 1
+// when: hops >= 2
+MATCH (a)-[r1]-(m) WHERE a.id = $node AND label(r1) IN $types
   AND ($to IS NULL OR coalesce(r1.validFrom, r1.date) IS NULL OR coalesce(r1.validFrom, r1.date) <= $to)
   AND ($from IS NULL OR coalesce(r1.validTo, r1.date) IS NULL OR coalesce(r1.validTo, r1.date) >= $from)
 WITH a, m, r1 WHERE m.id <> a.id
@@ -79,8 +81,9 @@ WITH ring, list_position(ks, key[1]) AS i, ws, cs WHERE ring = 2
 RETURN 2 AS hops, ws[i][4] AS name, ws[i][5] AS type, ws[i][6] AS id, [ws[i][1], ws[i][2]] AS via,
        ws[i][3] AS status, cs[i] AS sources
 UNION ALL
+// when: hops >= 3
 MATCH (a) WHERE a.id = $node
-MATCH p = (a)-[* SHORTEST 1..3 (r, x | WHERE label(r) IN $types AND size(label(r)) * 0 + $hops > 2
+MATCH p = (a)-[* SHORTEST 1..3 (r, x | WHERE label(r) IN $types
     AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
     AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from)
     AND ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)

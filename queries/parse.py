@@ -31,6 +31,7 @@ query that writes) is reported at once, each with its file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -42,7 +43,7 @@ from relgraph.queries.params import TYPES, Param, convert
 DIALECTS = ("ladybug", "neo4j")
 MODES = ("read", "write")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|order|dialect)\s*:\s*(.*?)\s*$")
+DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|order|dialect|when)\s*:\s*(.*?)\s*$")
 COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ORDER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\s+(?:ASC|DESC))?$", re.IGNORECASE)
 PARAM_RE = re.compile(
@@ -151,6 +152,62 @@ def used_params(cypher: str) -> list[str]:
     return list(dict.fromkeys(PARAM_USE_RE.findall(strip_literals(cypher))))
 
 
+WHEN_RE = re.compile(r"^//\s*when\s*:\s*(.*?)\s*$")
+GUARD_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>>=|<=|<>|=|>|<)\s*(?P<value>-?\d+)$")
+UNION_RE = re.compile(r"^\s*UNION(?:\s+ALL)?\s*$", re.IGNORECASE)
+_OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b, "=": lambda a, b: a == b, "<>": lambda a, b: a != b}
+
+
+def branches(body: str) -> list[tuple[str | None, int, str]]:
+    """A body's top-level UNION branches: (its `// when:` condition or None, its first line's
+    offset in the body, its Cypher). A body without UNION lines is one branch.
+
+    >>> [(w, n) for w, n, _ in branches("RETURN 1 AS x\nUNION ALL\n// when: hops >= 2\nRETURN 2 AS x")]
+    [(None, 0), ('hops >= 2', 2)]
+    """
+    out: list[tuple[str | None, int, str]] = []
+    start, lines = 0, body.split("\n")
+    for n, line in enumerate([*lines, "UNION"]):
+        if UNION_RE.match(line):
+            part = lines[start:n]
+            first = next((x.strip() for x in part if x.strip()), "")
+            m = WHEN_RE.match(first)
+            out.append((m.group(1) if m else None, start, "\n".join(part)))
+            start = n + 1
+    return out
+
+
+def holds(condition: str, values: Mapping[str, Any]) -> bool:
+    """Whether a `// when:` condition (``PARAM OP WHOLE-NUMBER``) holds for these values; a
+    missing or null value holds for no condition.
+
+    >>> holds("hops >= 2", {"hops": 3}), holds("hops >= 2", {"hops": 1}), holds("hops > 1", {})
+    (True, False, False)
+    """
+    m = GUARD_RE.match(condition)
+    if m is None:
+        raise ValueError(f"cannot read the condition {condition!r}")
+    value = values.get(m["name"])
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return bool(_OPS[m["op"]](value, int(m["value"])))
+
+
+def select_branches(body: str, values: Mapping[str, Any]) -> str:
+    """``body`` without the UNION branches whose `// when:` condition does not hold (the first
+    branch has none, so something always runs): the engine does not plan, or scan for, work
+    that cannot give a row.
+
+    >>> print(select_branches("RETURN 1 AS x\nUNION ALL\n// when: hops >= 2\nRETURN 2 AS x", {"hops": 1}))
+    RETURN 1 AS x
+    """
+    if "when" not in body:
+        return body
+    kept = [text for cond, _, text in branches(body) if cond is None or holds(cond, values)]
+    return "\nUNION ALL\n".join(kept)
+
+
 def write_clause(cypher: str) -> str | None:
     """The first clause in ``cypher`` that writes, or None.
 
@@ -207,6 +264,10 @@ def parse_text(text: str, file: str) -> list[Query]:
             if value not in DIALECTS:
                 bad(no, "dialect", value, "unknown dialect", f"use one of: {', '.join(DIALECTS)}")
             cur.bodies.append((value or "", no, []))
+            continue
+        if key == "when" and not in_body:
+            bad(no, "when", value, f"query {cur.name!r}: a `// when:` line belongs first in a UNION branch "
+                "after the first, once", "put it on the line after `UNION ALL`")
             continue
         if key in ("description", "param", "mode", "order") and in_body:
             bad(no, key, value, f"`// {key}:` after the query's Cypher started",
@@ -362,6 +423,26 @@ def _check_body(query: str, body: str, dialect: str, no: int, params: list[Param
     ok = True
     declared = {p.name for p in params}
     used = used_params(body)
+    for n, (cond, offset, text) in enumerate(branches(body)):
+        conditions = [line.strip() for line in text.split("\n") if WHEN_RE.match(line.strip())]
+        if cond is None and not conditions:
+            continue
+        line = no + offset + next(i for i, x in enumerate(text.split("\n")) if WHEN_RE.match(x.strip()))
+        m = GUARD_RE.match(cond or "")
+        if n == 0 or cond is None or len(conditions) > 1:
+            bad(line, "when", conditions[0], f"query {query!r}: a `// when:` line belongs first in a "
+                "UNION branch after the first, once", "put it on the line after `UNION ALL`")
+            ok = False
+        elif m is None:
+            bad(line, "when", cond, f"query {query!r}: cannot read this condition",
+                "write `// when: PARAM OP WHOLE-NUMBER`, OP one of > >= < <= = <>, e.g. `// when: hops >= 2`")
+            ok = False
+        elif m["name"] not in declared:
+            bad(line, "when", cond, f"query {query!r}: the condition names {m['name']!r}, not a parameter",
+                f"declare it: `// param: {m['name']} int -- HELP`")
+            ok = False
+        else:
+            used.append(m["name"])
     where = "" if dialect == "*" else f" (dialect {dialect})"
     for name in used:
         if name not in declared and name not in broken:

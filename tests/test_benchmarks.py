@@ -232,8 +232,8 @@ def test_the_analytics_area_runs_every_analyze_command_as_a_user_does(tmp_path: 
 
 
 def test_engine_reproductions_run_and_the_wrong_answer_shows(capsys: pytest.CaptureFixture[str]) -> None:
-    # When LadybugDB honours `$k > 1` inside MATCH ... WHERE, this fails: then
-    # `neighbors` (queries/network.cypher) can say `$hops > 1` plainly.
+    # When LadybugDB honours `$k > 1` inside MATCH ... WHERE, this fails: then stored
+    # queries can test parameters in MATCH ... WHERE again (`neighbors` uses `// when:`).
     from benchmarks import engine
 
     assert engine.main(["--edges", "2000", "--hub", "50"]) == 0

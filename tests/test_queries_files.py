@@ -239,3 +239,44 @@ def test_sort_rows_sorts_as_order_by() -> None:
     mixed = [["t"], [None], [3], [date(2020, 1, 1)], [1.5]]
     assert sort_rows(["v"], mixed, ["v"]) == [[1.5], [3], ["t"], [date(2020, 1, 1)], [None]]
     assert sort_rows(["v"], [], ["v"]) == []
+
+
+WHEN = """// name: a
+// description: x
+// param: hops int(1..3) = 1 -- steps
+// param: node string -- where
+MATCH (n) WHERE n.id = $node RETURN 1 AS k
+UNION ALL
+// when: hops >= 2
+MATCH (n) WHERE n.id = $node RETURN 2 AS k
+UNION ALL
+  // when: hops = 3
+MATCH (n) WHERE n.id = $node RETURN 3 AS k
+"""
+
+
+def test_when_sends_only_the_branches_asked_for() -> None:
+    from relgraph.queries.parse import select_branches
+
+    [q] = parse_text(WHEN, "t")
+    for hops, want in ((1, ["1"]), (2, ["1", "2"]), (3, ["1", "2", "3"]), (None, ["1"])):
+        sent = select_branches(q.body("ladybug"), {"hops": hops, "node": "x"})
+        assert [line[-6] for line in sent.splitlines() if "RETURN" in line] == want, hops
+        assert sent.count("UNION ALL") == len(want) - 1
+    # A parameter named only in conditions counts as used.
+    [q] = parse_text(WHEN.replace("MATCH (n) WHERE n.id = $node RETURN 2", "RETURN 2"), "t")
+    assert q.name == "a"
+
+
+def test_when_mistakes_name_their_line() -> None:
+    first = WHEN.replace("MATCH (n) WHERE n.id = $node RETURN 1 AS k", "// when: hops > 1\n"
+                         "MATCH (n) WHERE n.id = $node RETURN 1 AS k")
+    assert [p[0] for p in problems(first)] == [5]
+    assert "belongs first in a UNION branch" in problems(first)[0][1]
+    late = WHEN.replace("// when: hops >= 2\nMATCH (n) WHERE n.id = $node RETURN 2 AS k",
+                        "MATCH (n) WHERE n.id = $node RETURN 2 AS k\n// when: hops >= 2")
+    assert [p[0] for p in problems(late)] == [8]
+    assert problems(WHEN.replace("hops >= 2", "hops >= two")) == [
+        (7, "query 'a': cannot read this condition")]
+    assert problems(WHEN.replace("hops >= 2", "depth >= 2")) == [
+        (7, "query 'a': the condition names 'depth', not a parameter")]
