@@ -160,7 +160,7 @@ _OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a 
 
 
 def branches(body: str) -> list[tuple[str | None, int, str]]:
-    """A body's top-level UNION branches: (its `// when:` condition or None, its first line's
+    r"""A body's top-level UNION branches: (its `// when:` condition or None, its first line's
     offset in the body, its Cypher). A body without UNION lines is one branch.
 
     >>> [(w, n) for w, n, _ in branches("RETURN 1 AS x\nUNION ALL\n// when: hops >= 2\nRETURN 2 AS x")]
@@ -195,7 +195,7 @@ def holds(condition: str, values: Mapping[str, Any]) -> bool:
 
 
 def select_branches(body: str, values: Mapping[str, Any]) -> str:
-    """``body`` without the UNION branches whose `// when:` condition does not hold (the first
+    r"""``body`` without the UNION branches whose `// when:` condition does not hold (the first
     branch has none, so something always runs): the engine does not plan, or scan for, work
     that cannot give a row.
 
