@@ -315,9 +315,9 @@ def sort_rows(columns: list[str], rows: list[list[Any]], order: Iterable[str], *
         column = [row[i] for row in rows]
         try:
             order_of = _ranks(column, desc)
-        except TypeError:  # unhashable values (lists): compared by their text
-            order_of = _ranks([repr(v) for v in column], desc)
-            column = [repr(v) for v in column]
+        except TypeError:  # unhashable values (lists): ranked by their sort keys
+            column = [_order_key(v) for v in column]
+            order_of = {v: n for n, v in enumerate(sorted(set(column), reverse=desc))}
         ranked.append([order_of[v] for v in column])
     keyed = list(zip(*ranked, strict=True))
     return [rows[n] for n in sorted(range(len(rows)), key=keyed.__getitem__)]

@@ -16,6 +16,7 @@ with networkx on the embedded store and with ``--engine gds`` on Neo4j.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +321,28 @@ def test_windows_on_the_days_around_a_fact(degrees: Degrees, start: str, end: st
     d = degrees(Filters.parse(start=start, end=end, types="Person,Position,Event"))
     assert d["position:first"] == int(alpha_holds)
     assert sorted(n for n in d if n.startswith("event:")) == events
+
+
+def test_known_rows_cut_every_kind_of_cell_as_known_row_does() -> None:
+    # known_rows works column by column and passes over plain columns whole; it must cut
+    # exactly what known_row cuts row by row, and drop only the precision columns it used.
+    from relgraph.dates import known_row, known_rows
+
+    columns = ["d", "dPrecision", "n", "rels", "names", "other", "otherPrecision", "x"]
+    rows = [
+        [date(2008, 1, 1), "year", {"born": date(1984, 1, 1), "bornPrecision": "year"},
+         [{"date": date(2023, 9, 1), "datePrecision": "month"}, "plain"], ["a", "b"],
+         date(2020, 5, 6), "day", 1],
+        [None, None, None, None, None, None, None, "t"],
+        [date(2023, 9, 13), "day", {"name": "x"}, [], [], date(1996, 9, 30), "month", 2.5],
+    ]
+    cols, got = known_rows(columns, rows)
+    assert cols == ["d", "n", "rels", "names", "other", "x"]
+    want = [[v for c, v in zip(columns, known_row(columns, r), strict=True) if c in cols] for r in rows]
+    assert got == want
+    assert got[0][:3] == ["2008", {"born": "1984", "bornPrecision": "year"}, [
+        {"date": "2023-09", "datePrecision": "month"}, "plain"]]
+    assert got[2][4] == "1996-09" and got[2][0] == date(2023, 9, 13)
+    assert known_rows(columns, []) == (cols, [])
+    with pytest.raises(ValueError):
+        known_rows(["a", "b"], [["only one"]])

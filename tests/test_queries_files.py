@@ -239,6 +239,8 @@ def test_sort_rows_sorts_as_order_by() -> None:
     mixed = [["t"], [None], [3], [date(2020, 1, 1)], [1.5]]
     assert sort_rows(["v"], mixed, ["v"]) == [[1.5], [3], ["t"], [date(2020, 1, 1)], [None]]
     assert sort_rows(["v"], [], ["v"]) == []
+    assert sort_rows(["l"], [[None], [["b"]], [["a"]]], ["l"]) == [[["a"]], [["b"]], [None]]
+    assert sort_rows(["l"], [[None], [["b"]], [["a"]]], ["l DESC"]) == [[None], [["b"]], [["a"]]]
 
 
 WHEN = """// name: a
