@@ -69,17 +69,15 @@ WHERE x IS NOT NULL AND (d = 1 OR (label(r2) IN $types
   AND ($from IS NULL OR coalesce(r2.validTo, r2.date) IS NULL OR coalesce(r2.validTo, r2.date) >= $from)
   AND ($to IS NULL OR coalesce(b.validFrom, b.date) IS NULL OR coalesce(b.validFrom, b.date) <= $to)
   AND ($from IS NULL OR coalesce(b.validTo, b.date) IS NULL OR coalesce(b.validTo, b.date) >= $from)))
-WITH x, min(d) AS ring, min(CASE WHEN d = 2 THEN label(r2) + ' ' + coalesce(r2.id, '') END) AS best,
-     collect(CASE WHEN d = 2 THEN label(r2) + ' ' + coalesce(r2.id, '') END) AS keys,
-     collect(CASE WHEN d = 2 THEN [t1, label(r2), r2.status, b.name, label(b), b.id] END) AS ways,
-     collect(CASE WHEN d = 2 THEN r2.sources END) AS cited
-UNWIND [[best]] AS key
-UNWIND [keys] AS ks
-UNWIND [ways] AS ws
-UNWIND [cited] AS cs
-WITH ring, list_position(ks, key[1]) AS i, ws, cs WHERE ring = 2
-RETURN 2 AS hops, ws[i][4] AS name, ws[i][5] AS type, ws[i][6] AS id, [ws[i][1], ws[i][2]] AS via,
-       ws[i][3] AS status, cs[i] AS sources
+WITH x, min(d) AS ring,
+     min(CASE WHEN d = 2 THEN label(r2) + '\u001f' + coalesce(r2.id, '') + '\u001f' + t1 + '\u001f'
+         + coalesce(r2.status, '') + '\u001f' + coalesce(b.name, '') + '\u001f' + label(b) + '\u001f' + b.id
+         + '\u001f' + list_to_string('\u001e', coalesce(r2.sources, CAST([] AS STRING[]))) END) AS best
+UNWIND [best] AS found
+WITH ring, string_split(found, '\u001f') AS w WHERE ring = 2
+RETURN 2 AS hops, CASE WHEN w[5] = '' THEN NULL ELSE w[5] END AS name, w[6] AS type, w[7] AS id,
+       [w[3], w[1]] AS via, CASE WHEN w[4] = '' THEN NULL ELSE w[4] END AS status,
+       CASE WHEN w[8] = '' THEN CAST([] AS STRING[]) ELSE string_split(w[8], '\u001e') END AS sources
 UNION ALL
 // when: hops >= 3
 MATCH (a) WHERE a.id = $node
