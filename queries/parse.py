@@ -44,7 +44,6 @@ DIALECTS = ("ladybug", "neo4j")
 MODES = ("read", "write")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DIRECTIVE_RE = re.compile(r"^//\s*(name|description|param|mode|order|dialect|when)\s*:\s*(.*?)\s*$")
-COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ORDER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\s+(?:ASC|DESC))?$", re.IGNORECASE)
 PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[A-Za-z]+)(?:\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?"
@@ -153,6 +152,7 @@ def used_params(cypher: str) -> list[str]:
 
 
 WHEN_RE = re.compile(r"^//\s*when\s*:\s*(.*?)\s*$")
+WHEN_LINE_RE = re.compile(r"^\s*//\s*when\s*:", re.MULTILINE)
 GUARD_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>>=|<=|<>|=|>|<)\s*(?P<value>-?\d+)$")
 UNION_RE = re.compile(r"^\s*UNION(?:\s+ALL)?\s*$", re.IGNORECASE)
 _OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
@@ -202,10 +202,16 @@ def select_branches(body: str, values: Mapping[str, Any]) -> str:
     >>> print(select_branches("RETURN 1 AS x\nUNION ALL\n// when: hops >= 2\nRETURN 2 AS x", {"hops": 1}))
     RETURN 1 AS x
     """
-    if "when" not in body:
+    if not WHEN_LINE_RE.search(body):
         return body
-    kept = [text for cond, _, text in branches(body) if cond is None or holds(cond, values)]
-    return "\nUNION ALL\n".join(kept)
+    lines = body.split("\n")
+    kept: list[str] = []
+    for n, (cond, start, text) in enumerate(branches(body)):
+        if cond is None or holds(cond, values):
+            if n and kept:
+                kept.append(lines[start - 1])  # the UNION line before it, as written
+            kept.append(text)
+    return "\n".join(kept)
 
 
 def write_clause(cypher: str) -> str | None:

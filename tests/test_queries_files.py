@@ -265,6 +265,11 @@ def test_when_sends_only_the_branches_asked_for() -> None:
         sent = select_branches(q.body("ladybug"), {"hops": hops, "node": "x"})
         assert [line[-6] for line in sent.splitlines() if "RETURN" in line] == want, hops
         assert sent.count("UNION ALL") == len(want) - 1
+    # The UNION lines stay as written (UNION is not UNION ALL), and CASE WHEN is no condition.
+    first = "RETURN CASE WHEN 1 = 1 THEN 1 END AS k"
+    body = f"{first}\nUNION\n// when: hops > 1\nRETURN 2 AS k\nUNION ALL\nRETURN 3 AS k"
+    assert select_branches(body, {"hops": 2}) == body
+    assert select_branches(body, {"hops": 1}) == f"{first}\nUNION ALL\nRETURN 3 AS k"
     # A parameter named only in conditions counts as used.
     [q] = parse_text(WHEN.replace("MATCH (n) WHERE n.id = $node RETURN 2", "RETURN 2"), "t")
     assert q.name == "a"
