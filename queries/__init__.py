@@ -272,8 +272,7 @@ def run_on(st: Any, q: Query, values: Mapping[str, Any]) -> tuple[list[str], lis
     """Run ``q`` on an open store with already converted ``values``."""
     cypher = select_branches(q.body(st.dialect), values)
     try:
-        columns, rows = st.run(cypher, {k: v for k, v in values.items() if k in used_params(cypher)},
-                               write=q.writes)
+        columns, rows = st.run(cypher, dict(values), write=q.writes)
     except StoreError as e:
         if not q.writes and _is_write_refusal(str(e)):
             raise StoreError(f"query {q.name!r} is a read query but tried to write; it ran in a "

@@ -153,6 +153,8 @@ def used_params(cypher: str) -> list[str]:
 
 WHEN_RE = re.compile(r"^//\s*when\s*:\s*(.*?)\s*$")
 WHEN_LINE_RE = re.compile(r"^\s*//\s*when\s*:", re.MULTILINE)
+WHEN_PLACE = ("a `// when:` line belongs first in a UNION branch after the first, once",
+              "put it on the line after `UNION ALL`")
 GUARD_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>>=|<=|<>|=|>|<)\s*(?P<value>-?\d+)$")
 UNION_RE = re.compile(r"^\s*UNION(?:\s+ALL)?\s*$", re.IGNORECASE)
 _OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
@@ -189,7 +191,7 @@ def holds(condition: str, values: Mapping[str, Any]) -> bool:
     if m is None:
         raise ValueError(f"cannot read the condition {condition!r}")
     value = values.get(m["name"])
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     return bool(_OPS[m["op"]](value, int(m["value"])))
 
@@ -272,8 +274,7 @@ def parse_text(text: str, file: str) -> list[Query]:
             cur.bodies.append((value or "", no, []))
             continue
         if key == "when" and not in_body:
-            bad(no, "when", value, f"query {cur.name!r}: a `// when:` line belongs first in a UNION branch "
-                "after the first, once", "put it on the line after `UNION ALL`")
+            bad(no, "when", value, f"query {cur.name!r}: {WHEN_PLACE[0]}", WHEN_PLACE[1])
             continue
         if key in ("description", "param", "mode", "order") and in_body:
             bad(no, key, value, f"`// {key}:` after the query's Cypher started",
@@ -436,8 +437,7 @@ def _check_body(query: str, body: str, dialect: str, no: int, params: list[Param
         line = no + offset + next(i for i, x in enumerate(text.split("\n")) if WHEN_RE.match(x.strip()))
         m = GUARD_RE.match(cond or "")
         if n == 0 or cond is None or len(conditions) > 1:
-            bad(line, "when", conditions[0], f"query {query!r}: a `// when:` line belongs first in a "
-                "UNION branch after the first, once", "put it on the line after `UNION ALL`")
+            bad(line, "when", conditions[0], f"query {query!r}: {WHEN_PLACE[0]}", WHEN_PLACE[1])
             ok = False
         elif m is None:
             bad(line, "when", cond, f"query {query!r}: cannot read this condition",
