@@ -103,3 +103,42 @@ def test_a_path_read_lean_shows_the_whole_records_of_its_nodes_and_hops(
             assert all(h.props.get("sources") for h in p.hops)
             shown += len(p.hops)
     assert shown >= 4
+
+
+READ_SELECTED_CASES = [
+    [Filters(as_of=date(2020, 1, 1))],
+    [Filters(start=date(2023, 9, 1), end=date(2023, 9, 30), types=("Person", "Event", "State"))],
+    [Filters(statuses=("-alleged", "-denied"), start=date(2000, 1, 1))],
+    [Filters(as_of=date(2024, 6, 30), fold=True)],
+    [Filters(as_of=date(2018, 12, 31), states=("Russia",), state_depth=2)],
+    [Filters(as_of=date(2010, 12, 31)), Filters(as_of=date(2024, 12, 31))],
+]
+
+
+@pytest.mark.parametrize("filters", READ_SELECTED_CASES,
+                         ids=["as-of", "window-types", "statuses-from", "as-of-fold", "as-of-state",
+                              "two-dates"])
+@pytest.mark.parametrize("full", [False, True], ids=["lean", "full"])
+def test_read_selected_is_select_of_the_whole_read(store: str, filters: list[Filters], full: bool) -> None:
+    """Filtering while reading (what ``analyze`` does with a time or status filter) keeps
+    what selecting from the graph of every relationship keeps, with the same properties,
+    and the nodes, and each node's neighbours, in the same order (the answers' ties are
+    broken by that order)."""
+    from relgraph.analytics.project import read_for, read_selected
+
+    names, graphs = read_selected(store, filters, full=full)
+    whole = read_for(store, filters[0], full=full, dated=True)
+    assert list(names.nodes(data=True)) == list(whole.nodes(data=True)) and names.number_of_edges() == 0
+    for f, H in zip(filters, graphs, strict=True):
+        want = select(whole, f)
+        assert 0 < H.number_of_edges() < whole.number_of_edges()
+        assert list(H.nodes(data=True)) == list(want.nodes(data=True))
+        assert sorted(H.edges(keys=True, data=True), key=repr) == sorted(want.edges(keys=True, data=True), key=repr)
+        assert all(list(H.succ[n]) == list(want.succ[n]) for n in H)
+
+
+def test_read_selected_refuses_filters_of_other_types(store: str) -> None:
+    from relgraph.analytics.project import read_selected
+
+    with pytest.raises(ValueError, match="same types"):
+        read_selected(store, [Filters(), Filters(types=("Person",))])

@@ -26,6 +26,7 @@ from relgraph.analytics.project import (
     Filters,
     fill,
     read_for,
+    read_selected,
     read_store,
     resolve,
     select,
@@ -56,10 +57,14 @@ def _graphs(store: str | None, filters: Filters | None) -> tuple[nx.MultiDiGraph
     """The store read for ``filters`` (every node of the types kept, for name lookups) and
     the graph the filters keep (the same object where types are all they set)."""
     filters = filters or Filters()
-    G0 = read_for(store, filters)
     if replace(filters, types=()) == Filters():
+        G0 = read_for(store, filters)
         return G0, G0
-    return G0, select(G0, filters, copy=False)  # G0 is ours: folding need not copy it first
+    if replace(filters, types=(), states=(), state_depth=1, fold=False) == Filters():
+        G0 = read_for(store, filters)  # folding and the states' ego networks need no copy first
+        return G0, select(G0, filters, copy=False)
+    names, (H,) = read_selected(store, [filters])  # no graph of every relationship first
+    return names, H
 
 
 def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
@@ -178,12 +183,17 @@ def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
     return _temporal.ego(H, _find(G0, H, node, filters), depth)
 
 
-def _snapshots(G0: nx.MultiDiGraph, filters: Filters, dates: list[Any]) -> tuple[nx.MultiDiGraph, ...]:
+def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False
+               ) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The graph of the nodes kept (for names), and the graph at each of the two dates,
+    read in one pass."""
     from relgraph.analytics.project import parse_day
 
     if len(dates) != 2:
         raise UsageError("compare needs two dates: --as-of DATE1 --as-of DATE2")
-    return tuple(select(G0, replace(filters, as_of=parse_day(d, end=True))) for d in dates)
+    names, (g1, g2) = read_selected(store, [replace(filters, as_of=parse_day(d, end=True)) for d in dates],
+                                    full=full, dated=True)
+    return names, g1, g2
 
 
 @_gc_paused
@@ -196,8 +206,7 @@ def compare(dates: list[Any], store: str | None = None, filters: Filters | None 
         from relgraph.analytics import gds
 
         return gds.compare(dates, store, filters, node=node, measure=measure, top=top, seed=seed)
-    G0 = read_for(store, filters, dated=True)
-    g1, g2 = _snapshots(G0, filters, dates)
+    G0, g1, g2 = _snapshots(store, filters, dates)
     center = None
     if node is not None:
         center = resolve(G0, node)
@@ -214,7 +223,7 @@ def changes(dates: list[Any], store: str | None = None, filters: Filters | None 
 
         raise gds.refuse("compare --changes (a list of what was added and removed)")
     filters = filters or Filters()
-    g1, g2 = _snapshots(read_for(store, filters, full=True), filters, dates)
+    _names, g1, g2 = _snapshots(store, filters, dates, full=True)
     return _temporal.changes(g1, g2, (str(dates[0]), str(dates[1])))
 
 
