@@ -225,7 +225,7 @@ def test_no_traceback_in_a_real_process(in_bad: Path, tmp_path: Path) -> None:
 
     store = str(tmp_path / "s.db")
     proc = subprocess.run(
-        [sys.executable, "-c", "from relgraph.cli import main; main()",  # as the console script does
+        [sys.executable, "-c", "from relgraph.cli import run; run()",  # as the console script does
          "load", "multiple-problems.yaml", "binary-junk.yaml", "--store", store],
         capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=120,
     )

@@ -122,7 +122,7 @@ def test_wheel_entry_point(wheel: Path) -> None:
 
     with zipfile.ZipFile(wheel) as z:
         text = z.read(f"relgraph-{__version__}.dist-info/entry_points.txt").decode()
-    assert "[console_scripts]\nrelgraph = relgraph.cli:main\n" in text
+    assert "[console_scripts]\nrelgraph = relgraph.cli:run\n" in text
 
 
 def test_installed_wheel_reads_its_own_schema_and_data(wheel: Path, tmp_path: Path) -> None:

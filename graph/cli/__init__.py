@@ -12,6 +12,6 @@ engine, networkx, pyvis, the Neo4j driver) are imported inside commands, so ``re
 stays fast.
 """
 
-from relgraph.cli.app import main
+from relgraph.cli.app import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

@@ -1,5 +1,5 @@
 """``python -m relgraph.cli``: the ``relgraph`` command."""
 
-from relgraph.cli.app import main
+from relgraph.cli.app import run
 
-main()
+run()

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from relgraph.analytics import EXPORT_FORMATS, MEASURES
-from relgraph.cli.options import filter_options, filters_from, handle_errors
+from relgraph.cli.options import filter_options, filters_from, handle_errors, skip_teardown
 from relgraph.dates import when
 from relgraph.formats import plural
 
@@ -64,6 +64,7 @@ def analyze() -> None:
     --status, --state, --fold) and prints a table, JSON or CSV. Document nodes
     are left out unless asked for (--types +Document).
     """
+    skip_teardown()
 
 
 @analyze.command()
@@ -285,6 +286,8 @@ def compare(dates: tuple[str, ...], node: str | None, measure: str, top: int, li
 def export(fmt: str, output: str, array_delimiter: str, store: str | None, **kw: Any) -> None:
     """Export the graph (all of it, or what the filters keep) for Gephi, D3, Neo4j and others."""
     from relgraph.analytics import api
+
+    skip_teardown()
 
     filters = filters_from(kw, default_types="all")
     r = api.export(fmt, output, store, filters, delimiter=array_delimiter)

@@ -57,3 +57,30 @@ def main(neo4j_user: str | None, neo4j_database: str | None, neo4j_password_stdi
 for command in (load, validate, stats, schema, sync, show, analyze, export, view, import_group, query,
                 serve):
     main.add_command(command)
+
+
+def run() -> None:
+    """The ``relgraph`` console script: :data:`main`, then, after a command that asked for it
+    (:func:`relgraph.cli.options.skip_teardown`), ``os._exit`` once the output is flushed:
+    the store is closed and the files are written by then, and all that is left to do is
+    freeing a projected graph object by object."""
+    from relgraph.cli.options import EXIT
+
+    try:
+        main(prog_name="relgraph")
+        code: object = 0
+    except SystemExit as e:
+        if not EXIT["without_teardown"]:
+            raise
+        code = e.code
+    if not EXIT["without_teardown"]:
+        return
+    if code is not None and not isinstance(code, int):  # as sys.exit does with a message
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what was written is what it got
+            code = code or 1
+    os._exit(code or 0)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from relgraph.analytics import MEASURES
-from relgraph.cli.options import filter_options, filters_from, handle_errors
+from relgraph.cli.options import filter_options, filters_from, handle_errors, skip_teardown
 from relgraph.errors import UsageError
 from relgraph.views import MAX_NODES
 
@@ -71,6 +71,8 @@ def view(output: str, focus: str | None, depth: int, query: str | None, params: 
     --focus, --top, --fold or the filters.
     """
     from relgraph.views import view as write_view
+
+    skip_teardown()
 
     if params and not query:
         raise UsageError("-p needs --query NAME")
