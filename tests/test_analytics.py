@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import subprocess
 import sys
 from datetime import date
@@ -267,6 +268,49 @@ def test_closeness_on_a_path() -> None:
     assert s == pytest.approx({"a": 3 / 6, "b": 3 / 4, "c": 3 / 4, "d": 3 / 6})
 
 
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("weighted", [False, True], ids=["hops", "weighted"])
+def test_closeness_from_every_source_is_networkx(seed: int, weighted: bool) -> None:
+    """Measured from every node of each component (k at least the largest), the sampled
+    closeness is networkx's exact measure, on graphs of several components, isolated nodes
+    included, with hop counts by arrays or weighted lengths by Dijkstra."""
+    rng = random.Random(seed)
+    G = nx.disjoint_union_all([nx.powerlaw_cluster_graph(rng.randint(2, 40), 1, 0.3, seed=seed + i)
+                               for i in range(rng.randint(1, 4))])
+    G.add_nodes_from([-1, -2])  # no ties
+    for u, v in G.edges():
+        G[u][v]["distance"] = rng.choice([0.5, 1.0, 2.0])
+    distance = "distance" if weighted else None
+    want = nx.closeness_centrality(G, distance=distance)
+    got = M.closeness(G, k=len(G), seed=seed, distance=distance)
+    assert list(got) == list(want) and got == pytest.approx(want, abs=1e-12)
+
+
+def test_popcount_without_numpy_2() -> None:
+    import types
+
+    import numpy as np
+
+    words = np.array([0, 1, 3, 2**63, 2**64 - 1, 0xF0F0], dtype=np.uint64)
+    old_numpy = types.SimpleNamespace(uint8=np.uint8, unpackbits=np.unpackbits)  # no bitwise_count
+    assert M._popcount(old_numpy, words).tolist() == [0, 1, 2, 1, 64, 8] == M._popcount(np, words).tolist()
+
+
+def test_sampled_closeness_ranks_as_the_exact_measure() -> None:
+    """From 60 of 600 sources, the estimate is close to the exact scores and finds the
+    same most central nodes; the same seed draws the same sources."""
+    G = nx.powerlaw_cluster_graph(600, 2, 0.2, seed=3)
+    exact = nx.closeness_centrality(G)
+    est = M.closeness(G, k=60, seed=7)
+    assert est == M.closeness(G, k=60, seed=7) and est != M.closeness(G, k=60, seed=8)
+    assert max(abs(est[v] - exact[v]) / exact[v] for v in G) < 0.1
+    top = sorted(G, key=exact.__getitem__, reverse=True)[:10]
+    assert len(set(top) & set(sorted(G, key=est.__getitem__, reverse=True)[:10])) >= 8
+    ranking = M.centrality(G, "closeness", top=5, k=60, seed=7)
+    assert ranking.sampled == 60 and [s.id for s in ranking.scores] == sorted(
+        G, key=lambda v: (-est[v], str(v)))[:5]
+
+
 def test_eigenvector_on_a_star() -> None:
     # Leading eigenvector of a 3-leaf star: centre 1/sqrt(2), leaves 1/sqrt(6).
     s = M.scores(nx.star_graph(3), "eigenvector")
@@ -440,6 +484,39 @@ def test_brokerage_roles() -> None:
         assert roles[role] == 1 and sum(roles[x] for x in B.ROLES) == 1, (ga, gb, gc)
     # a tied to c: no brokerage at all
     assert sum(B.brokerage(nx.complete_graph(["a", "b", "c"]), {})["b"].values()) == 0
+
+
+def _brokerage_pair_by_pair(U: nx.Graph, groups: dict, between: tuple | None) -> dict:
+    """The roles by their definition: every pair of each node's neighbours, one by one."""
+    from itertools import combinations
+
+    cross = set(between) if between else None
+    out = {}
+    for b in U:
+        counts = dict.fromkeys((*B.ROLES, "bridges"), 0)
+        gb = groups.get(b)
+        for a, c in combinations(U[b], 2):
+            ga, gc = groups.get(a), groups.get(c)
+            if U.has_edge(a, c) or (cross and not (ga in cross and gc in cross)):
+                continue
+            role = ("coordinator" if ga == gb == gc else "itinerant" if ga == gc
+                    else "representative" if gb in (ga, gc) else "liaison")
+            counts[role] += 1
+            counts["bridges"] += bool(cross and ga != gc and {ga, gc} == cross)
+        out[b] = counts
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_brokerage_counts_what_pair_by_pair_counts(seed: int) -> None:
+    """Roles counted by camp (less the triangles) equal the pair-by-pair definition, on
+    random graphs with hubs, triangles, camps and nodes of no camp."""
+    rng = random.Random(seed)
+    G = nx.powerlaw_cluster_graph(rng.randint(5, 60), rng.randint(1, 4), rng.random(), seed=seed)
+    camps = ["X", "Y", "Z", None]
+    groups = {v: rng.choice(camps) for v in G if rng.random() < 0.9}
+    for between in (None, ("X", "Y"), ("X", "Z"), ("Y", "Y")):
+        assert B.brokerage(G, groups, between) == _brokerage_pair_by_pair(G, groups, between), between
 
 
 # -- ego and snapshots -----------------------------------------------------

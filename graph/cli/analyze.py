@@ -76,8 +76,8 @@ def analyze() -> None:
 @click.option("--weighted", is_flag=True,
               help="Count ties by their number of relationships (or shared facts).")
 @click.option("--k", type=click.IntRange(min=1),
-              help="Betweenness: sample K source nodes (default: exact up to 2000 nodes, else 500; "
-                   "--engine gds: always exact unless --k).")
+              help="Betweenness, closeness: sample K source nodes (default: exact up to 2000 nodes, "
+                   "else 500; --engine gds: exact, betweenness sampled with --k).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
 @engine_option
 @filter_options()
