@@ -609,34 +609,47 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
     rank = _status_rank(schema)
     worst = len(rank)
 
-    def best(ds: list[Props]) -> int:
-        return min(rank.get(d.get("status"), worst) for d in ds)
-
     H = nx.MultiDiGraph(**G.graph)
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("type") not in multi)
-    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in H and v in H)
+    kept = H._node
+    add_edges(H, ((u, v, k, dict(d)) for u, nbrs in G.adjacency() if u in kept
+                  for v, by_key in nbrs.items() if v in kept for k, d in by_key.items()))
+    # G's adjacency read directly (networkx's edge views cost more than the folding), and
+    # each node's links to a fact summed up once per fact, not once per pair it is in.
+    succ, pred = G._succ, G._pred
     ties: dict[tuple[Any, Any, str], dict[str, Any]] = {}
-    for m in sorted((n for n in G if n not in H), key=str):
+    for m in sorted((n for n in G if n not in kept), key=str):
         md = G.nodes[m]
         links: dict[Any, list[Props]] = {}
-        for u, v, d in [*G.in_edges(m, data=True), *G.out_edges(m, data=True)]:
-            other = u if v == m else v
-            if other in H:
-                links.setdefault(other, []).append(d)
+        for around in (pred[m], succ[m]):  # in-links first, as G.in_edges then G.out_edges
+            for other, by_key in around.items():
+                if other in kept:
+                    links.setdefault(other, []).extend(by_key.values())
+        if len(links) < 2:
+            continue
         m_start, m_end = span(md, happening=md.get("type") in cfg.happenings)
+        mtype = str(md.get("type", "fact"))
+        name = md.get("name", str(m))
+        m_rank = rank.get(md.get("status"), worst)
+        # Per linked node: the weakest of the fact's status and its best link's, and the
+        # citations of its links (an ordered set).
+        each = {x: (max(m_rank, min(rank.get(d.get("status"), worst) for d in ds)),
+                    dict.fromkeys(s for d in ds for s in d.get("sources") or ()))
+                for x, ds in links.items()}
         for a, b in combinations(sorted(links, key=str), 2):
-            mtype = str(md.get("type", "fact"))
-            tie = ties.setdefault((a, b, mtype), {
-                "type": f"SHARED_{mtype.upper()}", "weight": 0, "via": [], "viaNames": [],
-                "sources": {}, "_rank": worst, "_starts": [], "_ends": [],
-            })
+            tie = ties.get((a, b, mtype))
+            if tie is None:
+                tie = ties[a, b, mtype] = {
+                    "type": f"SHARED_{mtype.upper()}", "weight": 0, "via": [], "viaNames": [],
+                    "sources": {}, "_rank": worst, "_starts": [], "_ends": [],
+                }
+            (rank_a, sources_a), (rank_b, sources_b) = each[a], each[b]
             tie["weight"] += 1
             tie["via"].append(m)
-            tie["viaNames"].append(md.get("name", str(m)))
-            for d in (*links[a], *links[b]):
-                tie["sources"].update(dict.fromkeys(d.get("sources") or ()))  # an ordered set
-            contribution = max(rank.get(md.get("status"), worst), best(links[a]), best(links[b]))
-            tie["_rank"] = min(tie["_rank"], contribution)
+            tie["viaNames"].append(name)
+            tie["sources"].update(sources_a)
+            tie["sources"].update(sources_b)
+            tie["_rank"] = min(tie["_rank"], max(rank_a, rank_b))
             tie["_starts"].append(m_start)
             tie["_ends"].append(m_end)
     statuses = list(schema.statuses)
@@ -648,6 +661,7 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
             doc = docs[citation] = Citation.parse(citation).doc
         return doc
 
+    folded = []
     for (a, b, _mtype), tie in ties.items():
         starts, ends = tie.pop("_starts"), tie.pop("_ends")
         r = tie.pop("_rank")
@@ -657,7 +671,8 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
                    validFrom=None if None in starts else min(starts),
                    validTo=None if None in ends else max(ends),
                    sourceDocs=sorted({doc_of(s) for s in tie["sources"]}))
-        H.add_edge(a, b, key=key, **{k: v for k, v in tie.items() if v is not None})
+        folded.append((a, b, key, {k: v for k, v in tie.items() if v is not None}))
+    add_edges(H, folded)
     return H
 
 
