@@ -243,10 +243,10 @@ def run_query(name: str, params: Mapping[str, Any] | Iterable[str] | None = None
         with open_store(store, read_only=not q.writes) as st:
             values = convert_params(q, params or {}, st)
             columns, rows = run_on(st, q, values)
-        columns, rows = known_rows(columns, rows)  # partial dates as they are known
-    total = len(rows)
-    if limit is not None:
-        rows = rows[:limit]
+        total = len(rows)
+        if limit is not None:
+            rows = rows[:limit]
+        columns, rows = known_rows(columns, rows)  # partial dates as they are known: the rows kept
     return QueryResult(q, MappingProxyType(values), columns, rows, total)
 
 

@@ -345,3 +345,24 @@ def test_sources_of_a_node_without_citations_and_of_a_document(mini_template: st
         ("->", "PARTICIPATED_IN", "Vostochny Cosmodrome summit", "doc:eai-2024-06-05", "para 1"),
     ]
     assert all(x["publisher"] == "East Asia Institute" and x["published"] == date(2024, 6, 5) for x in rows)
+
+
+def test_a_table_shows_the_first_thousand_rows_and_json_every_row(cli, mini_template: str,
+                                                                  tmp_path: Path) -> None:
+    """The CLI's default row limit: 1,000 rows in a table (with the count on stderr), every
+    row as JSON or CSV; --limit overrides it either way."""
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "many.cypher").write_text(
+        "// name: many\n// description: Numbers.\n// mode: read\n"
+        "UNWIND range(1, 1500) AS i RETURN i AS n, date('2024-01-01') AS day ORDER BY n\n", "utf-8")
+    base = ["query", "run", "many", "--queries", str(folder), "--store", mini_template]
+    table = cli(*base)
+    body = table.stdout.splitlines()
+    assert table.exit_code == 0 and body[-1].split()[0] == "1000" and len(body) == 1002  # header, rule
+    assert table.stderr.strip() == "(1000 of 1500 rows; raise --limit to see more)"
+    assert len(json.loads(cli(*base, "--format", "json").stdout)) == 1500
+    assert len(cli(*base, "--format", "csv").stdout.splitlines()) == 1501
+    more = cli(*base, "--limit", "1200")
+    assert len(more.stdout.splitlines()) == 1202 and "1200 of 1500" in more.stderr
+    assert len(json.loads(cli(*base, "--format", "json", "--limit", "3").stdout)) == 3

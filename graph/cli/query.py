@@ -12,6 +12,8 @@ import click
 
 from relgraph.cli.options import handle_errors, queries_option, store_option
 
+TABLE_ROWS = 1_000  # a table is read in a terminal; JSON and CSV, for other programs, hold every row
+
 
 def _extra(dirs: tuple[str, ...]) -> list[str]:
     return list(dirs)
@@ -93,7 +95,8 @@ def show_cmd(name: str, dialect: str | None, store: str | None, queries_dirs: tu
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"], case_sensitive=False),
               default="table",
               show_default=True, help="Output format.")
-@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help="Print at most N rows.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"Print at most N rows (default: {TABLE_ROWS:,} in a table, every row as JSON or CSV).")
 @store_option
 @queries_option
 @handle_errors
@@ -103,6 +106,8 @@ def run_cmd(name: str, params: tuple[str, ...], fmt: str, limit: int | None, sto
     from relgraph.formats import plural, render, terminal_width
     from relgraph.queries import run_query
 
+    if limit is None and fmt == "table":
+        limit = TABLE_ROWS
     result = run_query(name, list(params), store=store, extra=_extra(queries_dirs), limit=limit)
     click.echo(render(result.columns, result.rows, fmt, terminal_width()))
     if fmt == "table":
