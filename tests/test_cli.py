@@ -644,12 +644,15 @@ def test_analyses_end_without_teardown_and_lose_nothing(mini_template: str, tmp_
     assert table.returncode == 0 and table.stderr == ""
     rows = table.stdout.splitlines()  # a pipe's buffer, flushed before the process ended
     assert rows[0].startswith("rank,") and len(rows) > 5 and rows[-1].count(",") == rows[0].count(",")
+    import gc
+
     from click.testing import CliRunner
 
     from relgraph.cli import main
 
     assert table.stdout == CliRunner().invoke(main, ["analyze", "centrality", "--format", "csv",
                                                      "--store", mini_template]).stdout
+    assert gc.isenabled()  # the commands run in a program's own process change nothing of it
     bad = run("analyze", "path", "no such person", "Kim Jong Un")
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("error: ")
     out = tmp_path / "g.json"

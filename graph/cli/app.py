@@ -66,6 +66,7 @@ def run() -> None:
     freeing a projected graph object by object."""
     from relgraph.cli.options import EXIT
 
+    EXIT["console"] = True
     try:
         main(prog_name="relgraph")
         code: object = 0

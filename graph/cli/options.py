@@ -17,15 +17,18 @@ from relgraph.errors import RelgraphError
 
 PROGRESS_THRESHOLD = 5_000  # records; smaller loads finish before a bar is useful
 
-EXIT = {"without_teardown": False}  # see skip_teardown()
+EXIT = {"console": False, "without_teardown": False}  # see skip_teardown()
 
 
 def skip_teardown() -> None:
-    """Let the ``relgraph`` process end without freeing its heap once the command is done
-    (:func:`relgraph.cli.app.run`), and without the collector: commands that project the
-    graph call it. A projected graph holds reference cycles (networkx caches views of it),
-    so it is freed only by a collection, which walks every node's and edge's dict: at a
-    million relationships, 4.3 s after ``analyze compare`` had its answer."""
+    """In the ``relgraph`` process (:func:`relgraph.cli.app.run`, not a test's runner or a
+    program calling the commands), end without freeing the heap once the command is done,
+    and without the collector: commands that project the graph call it. A projected graph
+    holds reference cycles (networkx caches views of it), so it is freed only by a
+    collection, which walks every node's and edge's dict: at a million relationships,
+    4.3 s after ``analyze compare`` had its answer."""
+    if not EXIT["console"]:
+        return
     import gc
 
     gc.disable()  # relgraph.api.gc_paused then leaves it off
