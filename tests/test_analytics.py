@@ -239,6 +239,35 @@ def test_simple_view_counts_parallel_relationships(G) -> None:
     assert U.number_of_edges() == 6
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_simple_view_of_a_multidigraph_is_the_edge_by_edge_one(seed: int) -> None:
+    """The projection's graphs get their simple view a pair of nodes at a time, set straight
+    into the adjacency: the same graph as adding edge by edge, each node's neighbours and
+    each tie's relationships in the same order, weights (folded ties) summed, loops left out."""
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from((f"n{i}", {"type": "X"}) for i in range(30))
+    for i in range(200):
+        u, v = f"n{rng.randrange(30)}", f"n{rng.randrange(30)}"
+        G.add_edge(u, v, key=f"r{i}", **({"weight": rng.randint(1, 3)} if rng.random() < 0.3 else {}))
+    want = nx.Graph(G.graph)
+    want.add_nodes_from(G.nodes(data=True))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u == v:
+            continue
+        if want.has_edge(u, v):
+            want[u][v]["weight"] += d.get("weight", 1)
+            want[u][v]["relationships"].append((u, v, k))
+        else:
+            want.add_edge(u, v, weight=d.get("weight", 1), relationships=[(u, v, k)])
+    for _u, _v, d in want.edges(data=True):
+        d["distance"] = 1 / d["weight"]
+    U = simple(G)
+    assert list(U.nodes(data=True)) == list(want.nodes(data=True))
+    assert list(U.edges(data=True)) == list(want.edges(data=True))
+    assert all(list(U[n]) == list(want[n]) for n in U)
+
+
 # -- measures ---------------------------------------------------------------
 
 def test_degree_counts_neighbours_or_relationships(G) -> None:
