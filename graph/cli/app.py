@@ -68,13 +68,12 @@ def run() -> None:
 
     EXIT["console"] = True
     try:
-        main(prog_name="relgraph")
-        code: object = 0
+        main(prog_name="relgraph")  # in click's standalone mode it always ends in SystemExit
     except SystemExit as e:
         if not EXIT["without_teardown"]:
             raise
         code = e.code
-    if not EXIT["without_teardown"]:
+    else:
         return
     if code is not None and not isinstance(code, int):  # as sys.exit does with a message
         print(code, file=sys.stderr)
