@@ -536,16 +536,36 @@ def _brokerage_pair_by_pair(U: nx.Graph, groups: dict, between: tuple | None) ->
     return out
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["igraph", "networkx"])
 @pytest.mark.parametrize("seed", range(12))
-def test_brokerage_counts_what_pair_by_pair_counts(seed: int) -> None:
-    """Roles counted by camp (less the triangles) equal the pair-by-pair definition, on
-    random graphs with hubs, triangles, camps and nodes of no camp."""
+def test_brokerage_counts_what_pair_by_pair_counts(seed: int, fast: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Roles counted by camp (less the triangles, listed by igraph or by relgraph) equal the
+    pair-by-pair definition, on random graphs with hubs, triangles, camps and nodes of no
+    camp, and a camp asked for that nobody is in."""
+    from relgraph.analytics import measures
+
+    if not fast:
+        monkeypatch.setattr(measures, "_igraph", lambda: None)
     rng = random.Random(seed)
     G = nx.powerlaw_cluster_graph(rng.randint(5, 60), rng.randint(1, 4), rng.random(), seed=seed)
     camps = ["X", "Y", "Z", None]
     groups = {v: rng.choice(camps) for v in G if rng.random() < 0.9}
-    for between in (None, ("X", "Y"), ("X", "Z"), ("Y", "Y")):
+    for between in (None, ("X", "Y"), ("X", "Z"), ("Y", "Y"), ("X", "nobody")):
         assert B.brokerage(G, groups, between) == _brokerage_pair_by_pair(G, groups, between), between
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_articulation_points_by_igraph_are_networkx_ones(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from relgraph.analytics import measures
+
+    rng = random.Random(seed)
+    G = nx.relabel_nodes(nx.gnm_random_graph(50, rng.randint(30, 80), seed=seed), lambda i: f"n{i}")
+    G.add_edges_from([("x", "y"), ("y", "y"), ("y", "z")])  # a path of its own, and a self-loop
+    cut = measures.articulation_points(G)
+    assert cut == set(nx.articulation_points(G)) and "y" in cut
+    monkeypatch.setattr(measures, "_igraph", lambda: None)
+    assert measures.articulation_points(G) == cut
 
 
 # -- ego and snapshots -----------------------------------------------------

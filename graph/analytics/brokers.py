@@ -32,7 +32,13 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from relgraph.analytics.measures import DEFAULT_SAMPLES, EXACT_BETWEENNESS_UP_TO, betweenness
+from relgraph.analytics import measures
+from relgraph.analytics.measures import (
+    DEFAULT_SAMPLES,
+    EXACT_BETWEENNESS_UP_TO,
+    articulation_points,
+    betweenness,
+)
 from relgraph.analytics.project import analysis_config, label, simple
 from relgraph.errors import UsageError
 from relgraph.schema import Schema
@@ -61,20 +67,32 @@ def camps(G: nx.MultiDiGraph, *, camp_type: str | None = None, belongs_to: Itera
         camp_type = camp_type if camp_type is not None else cfg.camp_type
         belongs_to = belongs_to if belongs_to is not None else cfg.belongs_to
     follow = frozenset(belongs_to)
+    multi = G.is_multigraph()
+    # Each node's belongs_to successors, found in one pass (a few nodes of a million have any).
+    up: dict[Any, list[Any]] = {}
+    for u, around in G.adjacency():
+        for v, d in around.items():
+            for r in (d.values() if multi else (d,)):
+                if r.get("type") in follow:
+                    up.setdefault(u, []).append(v)
+                    break
+    kind = dict(G.nodes(data="type"))
     out: dict[Any, Any] = {}
-    for v, t in G.nodes(data="type"):
+    for v, t in kind.items():
         if t == camp_type:
             out[v] = v
+            continue
+        if v not in up:
+            out[v] = None
             continue
         reached: set[Any] = set()
         seen, todo = {v}, [v]
         while todo:
-            x = todo.pop()
-            for _, y, rt in G.out_edges(x, data="type"):
-                if rt not in follow or y in seen:
+            for y in up.get(todo.pop(), ()):
+                if y in seen:
                     continue
                 seen.add(y)
-                if G.nodes[y].get("type") == camp_type:
+                if kind[y] == camp_type:
                     reached.add(y)
                 else:
                     todo.append(y)
@@ -98,42 +116,108 @@ def brokerage(G: nx.Graph, groups: Mapping[Any, Any],
     >>> brokerage(nx.path_graph(["a", "b", "c"]), {"a": "X", "c": "Z"}, ("X", "Y"))["b"]["liaison"]
     0
     """
+    import numpy as np
+
     U = simple(G)
     cross = set(between) if between else None
-    out: dict[Any, dict[str, int]] = {}
+    nodes, source, target, _w = measures._ties(U, None)
+    n = len(nodes)
+    code: dict[Any, int] = {}
+    camp = np.fromiter((code.setdefault(groups.get(v), len(code)) for v in nodes), dtype=np.intp, count=n)
     # Every pair of a node's neighbours, counted by their camps (a hub of 30,000 neighbours
     # has 450 million pairs: listing them took hours at a million relationships) ...
-    for b, around in U.adjacency():
-        counts = out[b] = dict.fromkeys((*ROLES, "bridges"), 0)
-        gb = groups.get(b)
-        in_camp = Counter(groups.get(a) for a in around if a != b)
-        keys = [g for g in in_camp if cross is None or g in cross]
-        for i, ga in enumerate(keys):
-            for gc in keys[i:]:
-                n = in_camp[ga] * (in_camp[ga] - 1) // 2 if ga == gc else in_camp[ga] * in_camp[gc]
-                if n:
-                    _count(counts, ga, gb, gc, n, cross)
+    if cross is None:
+        pairs = np.zeros((n, 5), dtype=np.int64)
+        for b, around in enumerate(U.adjacency()):
+            row, gb = pairs[b], groups.get(around[0])
+            in_camp = Counter(groups.get(a) for a in around[1] if a != around[0])
+            keys = list(in_camp)
+            for i, ga in enumerate(keys):
+                for gc in keys[i:]:
+                    _add(row, ga, gb, gc, in_camp[ga] * (in_camp[ga] - 1) // 2 if ga == gc
+                         else in_camp[ga] * in_camp[gc], cross)
+    else:  # two camps at most: the same counts on arrays
+        asked = [code[c] for c in cross if c in code]
+        other = source != target
+        count = {c: np.bincount(source[other & (camp[target] == c)], minlength=n) for c in asked}
+        pairs = np.zeros((n, 5), dtype=np.int64)
+        every = np.arange(n)
+        for i, ca in enumerate(asked):
+            for cc in asked[i:]:
+                found = count[ca] * (count[ca] - 1) // 2 if ca == cc else count[ca] * count[cc]
+                pairs[every, _role(camp, ca, cc)] += found
+                if ca != cc:
+                    pairs[:, 4] += found
     # ... less the pairs tied to each other: each triangle, once, at each of its corners.
-    for b, c, d in _triangles(U):
-        for x, y, z in ((b, c, d), (c, b, d), (d, b, c)):
-            gy, gz = groups.get(y), groups.get(z)
-            if cross is None or (gy in cross and gz in cross):
-                _count(out[x], gy, groups.get(x), gz, -1, cross)
-    return out
+    tied = _tied_pairs(_triangle_array(U, nodes, source, target), camp, code, cross)
+    keys = (*ROLES, "bridges")
+    rows = (pairs - tied).tolist()
+    return {v: dict(zip(keys, row, strict=True)) for v, row in zip(nodes, rows, strict=True)}
 
 
-def _count(counts: dict[str, int], ga: Any, gb: Any, gc: Any, n: int, cross: set[Any] | None) -> None:
-    """Add ``n`` pairs of camps ``ga`` and ``gc`` brokered by a node of camp ``gb``."""
-    if ga == gb == gc:
-        counts["coordinator"] += n
-    elif ga == gc:
-        counts["itinerant"] += n
-    elif gb in (ga, gc):
-        counts["representative"] += n
+def _role(gb: Any, ga: Any, gc: Any) -> Any:
+    """The role (column 0 to 3, in ``ROLES`` order) of a broker of camp ``gb`` between camps
+    ``ga`` and ``gc``, on arrays (see :func:`_add`)."""
+    import numpy as np
+
+    return np.where(ga != gc, np.where((gb == ga) | (gb == gc), 2, 3), np.where(gb == ga, 0, 1))
+
+
+def _tied_pairs(tri: Any, camp: Any, code: dict[Any, int], cross: set[Any] | None) -> Any:
+    """For each node (rows), the pairs of its neighbours that are tied to each other,
+    counted as :func:`_add` counts them (columns: the roles, then bridges): every triangle
+    ``tri`` (rows of three node indices) at each of its three corners."""
+    import numpy as np
+
+    n = len(camp)
+    inside = np.ones(len(code), dtype=bool)
+    if cross is not None:
+        inside[:] = False
+        inside[[code[c] for c in cross if c in code]] = True
+    tied = np.zeros(n * 5, dtype=np.int64)
+    for x, y, z in ((0, 1, 2), (1, 0, 2), (2, 0, 1)):
+        corner, gy, gz = tri[:, x], camp[tri[:, y]], camp[tri[:, z]]
+        keep = inside[gy] & inside[gz]
+        role = _role(camp[corner], gy, gz)
+        tied += np.bincount(corner[keep] * 5 + role[keep], minlength=n * 5)
+        if cross:
+            across = keep & (gy != gz)
+            tied[4::5] += np.bincount(corner[across], minlength=n)
+    return tied.reshape(n, 5)
+
+
+def _triangle_array(U: nx.Graph, nodes: list[Any], source: Any, target: Any) -> Any:
+    """Every triangle of the simple graph ``U`` once, as rows of three node indices into
+    ``nodes`` (python-igraph lists them from the ties ``source``, ``target`` where it is
+    installed, else :func:`_triangles`)."""
+    import numpy as np
+
+    ig = measures._igraph()
+    if ig is not None:
+        once = source < target
+        g = ig.Graph(n=len(nodes), edges=np.column_stack([source[once], target[once]]).tolist())
+        found = g.list_triangles()
     else:
-        counts["liaison"] += n
+        index = {v: i for i, v in enumerate(nodes)}
+        found = [(index[a], index[b], index[c]) for a, b, c in _triangles(U)]
+    return np.array(found, dtype=np.intp).reshape(-1, 3)
+
+
+def _add(row: Any, ga: Any, gb: Any, gc: Any, n: int, cross: set[Any] | None) -> None:
+    """Add ``n`` pairs of camps ``ga`` and ``gc`` brokered by a node of camp ``gb`` to
+    ``row`` (the roles, then bridges)."""
+    if not n:
+        return
+    if ga == gb == gc:
+        row[0] += n
+    elif ga == gc:
+        row[1] += n
+    elif gb in (ga, gc):
+        row[2] += n
+    else:
+        row[3] += n
     if cross and ga != gc and {ga, gc} == cross:
-        counts["bridges"] += n
+        row[4] += n
 
 
 def _triangles(U: nx.Graph) -> Iterator[tuple[Any, Any, Any]]:
@@ -215,7 +299,7 @@ def brokers(G: nx.MultiDiGraph, between: tuple[Any, Any] | None = None, *, top: 
         k = DEFAULT_SAMPLES
     sampled = k if k is not None and k < len(U) else None
     btw = betweenness(U, k=sampled, seed=seed) if len(U) else {}
-    cut = set(nx.articulation_points(U))
+    cut = articulation_points(U)
     roles = brokerage(U, group, between if len(between) == 2 else None)
     listed = []
     for n in U:
