@@ -233,6 +233,57 @@ def test_fold_weight_counts_shared_facts() -> None:
     assert w == {frozenset(("p:a", "p:b")): 2, frozenset(("p:a", "p:c")): 1, frozenset(("p:b", "p:c")): 1}
 
 
+def _measured(full: nx.MultiDiGraph) -> list[tuple]:
+    """The edges of a folded graph as a fold for measures gives them: folded ties with their
+    type, weight and id only, the relationships kept as they were."""
+    return [(u, v, k, {x: d[x] for x in ("type", "weight", "id")} if d["type"].startswith("SHARED_") else d)
+            for u, v, k, d in full.edges(keys=True, data=True)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fold_for_measures_makes_the_same_ties(seed: int) -> None:
+    """Weights only: the same nodes, ties, keys, weights and order as the whole fold, on random
+    graphs of people, states and facts (links both ways, repeated, and between facts)."""
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    kept = [(f"person:{i}", "Person") for i in range(25)] + [(f"state:{i}", "State") for i in range(4)]
+    facts = ([(f"event:{i}", "Event") for i in range(20)] + [(f"treaty:{i}", "Treaty") for i in range(6)]
+             + [(f"project:{i}", "Project") for i in range(3)])
+    for n, t in kept + facts:
+        G.add_node(n, type=t, name=n.upper(), status=rng.choice(["confirmed", "reported", "alleged"]))
+    for i in range(160):
+        a, b = rng.choice(kept)[0], rng.choice(kept + facts + facts)[0]
+        if rng.random() < 0.5:
+            a, b = b, a
+        G.add_edge(a, b, key=f"r{i}", type="PARTICIPATED_IN", status=rng.choice(["confirmed", "denied"]),
+                   sources=[f"doc:d{i % 7} | p{i}"])
+    G.add_edge("event:0", "project:0", key="about", type="ABOUT", status="confirmed")
+    full, lean = fold(G), fold(G, weights_only=True)
+    assert list(lean.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(lean.edges(keys=True, data=True)) == _measured(full)
+    assert any(d["weight"] > 1 for _, _, d in lean.edges(data=True) if "via" not in d and "weight" in d)
+
+
+def test_measures_read_folded_graphs_without_their_citations(mini_template: str) -> None:
+    """What centrality, communities, brokers and compare read with --fold: the graph of the
+    whole fold, ties with weights only, whether filters are read with it or not."""
+    from relgraph.analytics import api
+
+    for filters in (Filters(fold=True), Filters(fold=True, as_of=date(2024, 1, 1)),
+                    Filters(fold=True, states=("DPRK",), state_depth=2)):
+        full = api._graphs(mini_template, filters)[1]
+        lean = api._graphs(mini_template, filters, weights_only=True)[1]
+        assert list(lean) == list(full), filters
+        def ties(H: nx.MultiDiGraph) -> list[tuple]:
+            return [(u, v, k, d["type"], d.get("weight")) for u, v, k, d in H.edges(keys=True, data=True)]
+
+        assert ties(lean) == ties(full), filters
+        assert any("via" in d for _, _, d in full.edges(data=True))
+        assert not any("via" in d or "sources" in d for _, _, d in lean.edges(data=True))
+    ranking = api.centrality(mini_template, Filters(fold=True), measure="pagerank", weighted=True)
+    assert ranking == M.centrality(api.graph(mini_template, Filters(fold=True)), "pagerank", weighted=True)
+
+
 def test_simple_view_counts_parallel_relationships(G) -> None:
     U = simple(select(G))
     assert U[PUTIN][PRES]["weight"] == 2

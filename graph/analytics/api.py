@@ -53,17 +53,21 @@ def _gc_paused(fn: F) -> F:
     return cast(F, run)
 
 
-def _graphs(store: str | None, filters: Filters | None) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+def _graphs(store: str | None, filters: Filters | None, *, weights_only: bool = False
+            ) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
     """The store read for ``filters`` (every node of the types kept, for name lookups) and
-    the graph the filters keep (the same object where types are all they set)."""
+    the graph the filters keep (the same object where types are all they set).
+    ``weights_only``: for measures, which need of folded ties only their weights."""
     filters = filters or Filters()
     if replace(filters, types=()) == Filters():
         G0 = read_for(store, filters)
         return G0, G0
     if replace(filters, types=(), states=(), state_depth=1, fold=False) == Filters():
-        G0 = read_for(store, filters)  # folding and the states' ego networks need no copy first
-        return G0, select(G0, filters, copy=False)
-    names, (H,) = read_selected(store, [filters])  # no graph of every relationship first
+        # folding and the states' ego networks need no copy first
+        G0 = read_for(store, filters, weights_only=weights_only)
+        return G0, select(G0, filters, copy=False, weights_only=weights_only)
+    # no graph of every relationship first
+    names, (H,) = read_selected(store, [filters], weights_only=weights_only)
     return names, H
 
 
@@ -96,7 +100,8 @@ def centrality(store: str | None = None, filters: Filters | None = None, *, meas
 
         return gds.centrality(store, filters, measure=measure, top=top, weighted=weighted, k=k, seed=seed,
                               notice=notice)
-    return _measures.centrality(graph(store, filters), measure, top=top, weighted=weighted, k=k, seed=seed)
+    H = _graphs(store, filters, weights_only=True)[1]
+    return _measures.centrality(H, measure, top=top, weighted=weighted, k=k, seed=seed)
 
 
 ENGINES = ("networkx", "gds")
@@ -153,7 +158,7 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
     if camps is not None and len(camps) != 2:
         raise UsageError("--camps takes two states, e.g. --camps Russia,DPRK")
     filters = filters or Filters()
-    G0, H = _graphs(store, filters)
+    G0, H = _graphs(store, filters, weights_only=True)
     between = (_find(G0, H, camps[0], filters), _find(G0, H, camps[1], filters)) if camps else None
     return _brokers.brokers(H, between, top=top, k=k, seed=seed)
 
@@ -167,8 +172,8 @@ def communities(store: str | None = None, filters: Filters | None = None, *, see
 
         return gds.communities(store, filters, seed=seed, resolution=resolution, weighted=weighted,
                                min_size=min_size, notice=notice)
-    return _measures.communities(graph(store, filters), seed=seed, resolution=resolution, weighted=weighted,
-                                 min_size=min_size)
+    H = _graphs(store, filters, weights_only=True)[1]
+    return _measures.communities(H, seed=seed, resolution=resolution, weighted=weighted, min_size=min_size)
 
 
 @_gc_paused
@@ -186,13 +191,13 @@ def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
 def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False
                ) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, nx.MultiDiGraph]:
     """The graph of the nodes kept (for names), and the graph at each of the two dates,
-    read in one pass."""
+    read in one pass (for measures only, unless ``full``)."""
     from relgraph.analytics.project import parse_day
 
     if len(dates) != 2:
         raise UsageError("compare needs two dates: --as-of DATE1 --as-of DATE2")
     names, (g1, g2) = read_selected(store, [replace(filters, as_of=parse_day(d, end=True)) for d in dates],
-                                    full=full, dated=True)
+                                    full=full, dated=True, weights_only=not full)
     return names, g1, g2
 
 
