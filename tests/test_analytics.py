@@ -885,6 +885,56 @@ def test_communities_are_numbered_largest_first_with_their_types_most_first() ->
     assert (alone.communities, alone.singletons, alone.modularity) == ([], 3, 0.0)
 
 
+def _random_graph(seed: int) -> nx.Graph:
+    """Random graphs of several shapes, string names, integer weights on some ties, maybe a
+    self-loop, and a node alone."""
+    rng = random.Random(seed)
+    kind = seed % 4
+    if kind == 0:
+        G = nx.gnm_random_graph(rng.randint(5, 150), rng.randint(5, 400), seed=seed)
+    elif kind == 1:
+        G = nx.powerlaw_cluster_graph(rng.randint(10, 200), rng.randint(1, 4), rng.random(), seed=seed)
+    elif kind == 2:
+        G = nx.barabasi_albert_graph(rng.randint(10, 200), rng.randint(1, 3), seed=seed)
+    else:
+        G = nx.connected_caveman_graph(rng.randint(2, 8), rng.randint(3, 8))
+    G = nx.relabel_nodes(G, {v: f"n{rng.random():.6f}" for v in G})
+    for u, v in G.edges():
+        if rng.random() < 0.5:
+            G[u][v]["weight"] = rng.randint(1, 5)
+    if rng.random() < 0.5:
+        x = rng.choice(list(G))
+        G.add_edge(x, x, weight=2)
+    G.add_node("alone")
+    return G
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_louvain_on_lists_finds_networkx_communities(seed: int) -> None:
+    """The same communities as networkx's louvain_communities (every level, every tie
+    between equal gains), weighted or not, at several resolutions and seeds; and the same
+    modularity."""
+    from relgraph.analytics import louvain
+
+    G = _random_graph(seed)
+    rng = random.Random(seed)
+
+    def canon(found: list[set]) -> list[list[str]]:
+        return sorted(sorted(c) for c in found)
+
+    for weight in ("weight", None):
+        for resolution in (1.0, 0.5, 2.0):
+            s = rng.randint(0, 10**6)
+            ours = louvain.louvain_communities(G, weight=weight, resolution=resolution, seed=s)
+            theirs = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=s)
+            assert canon(ours) == canon(theirs), (weight, resolution, s)
+            assert louvain.modularity(G, ours, weight=weight, resolution=resolution) == pytest.approx(
+                nx.community.modularity(G, theirs, weight=weight, resolution=resolution), abs=1e-12)
+    assert louvain.louvain_communities(nx.empty_graph(["a", "b"])) == [{"a"}, {"b"}]
+    with pytest.raises(ValueError):
+        louvain.louvain_communities(nx.MultiGraph(G))
+
+
 @pytest.mark.parametrize("k", [None, 2, 17, 59])
 def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from relgraph.analytics import MEASURES
+from relgraph.analytics import MEASURES, louvain
 from relgraph.analytics.project import label, simple
 from relgraph.errors import UsageError
 
@@ -449,7 +449,8 @@ class Communities:
 
 def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted: bool = True,
                 min_size: int = 2) -> Communities:
-    """Louvain community detection on the undirected view, repeatable with ``seed``.
+    """Louvain community detection on the undirected view, repeatable with ``seed``:
+    networkx's ``louvain_communities``, run on lists (:mod:`relgraph.analytics.louvain`).
 
     Communities smaller than ``min_size`` are counted in ``singletons`` (for
     size 1) but not listed.
@@ -465,9 +466,8 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted
                          "communities)")
     U = simple(G)
     w = "weight" if weighted else None
-    found = nx.community.louvain_communities(U, weight=w, resolution=resolution, seed=seed) if len(U) else []
-    modularity = (nx.community.modularity(U, found, weight=w, resolution=resolution)
-                  if U.number_of_edges() else 0.0)
+    found = louvain.louvain_communities(U, weight=w, resolution=resolution, seed=seed) if len(U) else []
+    modularity = louvain.modularity(U, found, weight=w, resolution=resolution) if U.number_of_edges() else 0.0
     degree = dict(U.degree(weight=w))
     groups = [sorted(members, key=lambda n: (-degree[n], label(U, n), str(n))) for members in found]
     groups.sort(key=lambda g: (-len(g), label(U, g[0])))  # Louvain's communities are never empty
