@@ -194,9 +194,7 @@ def _triangle_array(U: nx.Graph, nodes: list[Any], source: Any, target: Any) -> 
 
     ig = measures._igraph()
     if ig is not None:
-        once = source < target
-        g = ig.Graph(n=len(nodes), edges=np.column_stack([source[once], target[once]]).tolist())
-        found = g.list_triangles()
+        found = measures._igraph_of(ig, len(nodes), source, target).list_triangles()
     else:
         index = {v: i for i, v in enumerate(nodes)}
         found = [(index[a], index[b], index[c]) for a, b, c in _triangles(U)]

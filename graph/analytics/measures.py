@@ -155,7 +155,10 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = None,
     for _ in range(max_iter):
         dangling = alpha * x[dangles].sum() / n
         # float even with no relationship at all (bincount of nothing is an integer array)
-        new = np.bincount(target, weights=(x * scale)[source] * w, minlength=n).astype(float)
+        passed = (x * scale)[source]
+        if weight is not None:
+            passed *= w  # unweighted, every w is 1
+        new = np.bincount(target, weights=passed, minlength=n).astype(float)
         new += (1.0 - alpha) / n + dangling
         err = np.abs(new - x).sum()
         x = new
@@ -236,13 +239,22 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int | None = 0,
 def _as_igraph(ig: Any, G: nx.Graph) -> tuple[list[Any], Any]:
     """The nodes of the undirected graph ``G`` and an igraph Graph of its ties (self-loops
     left out), vertex i being ``nodes[i]``."""
+    nodes, source, target, _w = _ties(G, None)
+    return nodes, _igraph_of(ig, len(nodes), source, target)
+
+
+def _igraph_of(ig: Any, n: int, source: Any, target: Any) -> Any:
+    """An undirected igraph Graph of ``n`` vertices and the ties ``source``-``target`` (as
+    :func:`_ties` lists them, both ways), each once, self-loops left out."""
     import numpy as np
 
-    nodes, source, target, _w = _ties(G, None)
-    once = source < target  # each tie once, of the two ways _ties lists it
+    from relgraph.api import gc_paused
 
-    return nodes, ig.Graph(n=len(nodes), edges=np.column_stack([source[once], target[once]]).tolist(),
-                           directed=False)
+    once = source < target
+    # igraph reads each pair as a small list: with the collector on, its passes over a big
+    # graph's objects doubled the time (1.0 s at a million relationships).
+    with gc_paused():
+        return ig.Graph(n=n, edges=np.column_stack([source[once], target[once]]), directed=False)
 
 
 def articulation_points(G: nx.Graph) -> set[Any]:
