@@ -651,6 +651,23 @@ def test_changes_between_two_dates(G) -> None:
     assert back[0] == ("removed", SUMMIT) and len(back) == 3
 
 
+@pytest.mark.parametrize("dates", [("2020-01-01", "2024-06-30"), ("2024-06-30", "2020-01-01"),
+                                   ("2013", "2024"), ("1950", "2030"), ("2023-09", "2023-09")])
+def test_changes_read_without_what_both_dates_hold(mini_template: str, dates: tuple[str, str]) -> None:
+    """`compare --changes` reads only the relationships not in both snapshots: the same
+    changes as between the two whole snapshots, with filters of statuses and types too, and
+    with folding (which reads everything)."""
+    from relgraph.analytics import api
+
+    for filters in (Filters(), Filters.parse(statuses="confirmed,reported"),
+                    Filters.parse(types="Person,Event"), Filters(fold=True)):
+        got = api.changes(list(dates), mini_template, filters)
+        _names, *whole = api._snapshots(mini_template, filters, list(dates), full=True)
+        assert any(g.number_of_edges() for g in whole)
+        assert got.changes == T.changes(*whole, labels=dates).changes, filters
+    assert api.changes(list(dates), mini_template).changes or dates[0] == dates[1]
+
+
 # -- the CLI ----------------------------------------------------------------
 
 def test_cli_centrality_json(cli, mini_template: str) -> None:

@@ -188,16 +188,17 @@ def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
     return _temporal.ego(H, _find(G0, H, node, filters), depth)
 
 
-def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False
-               ) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, nx.MultiDiGraph]:
+def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False,
+               differences: bool = False) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, nx.MultiDiGraph]:
     """The graph of the nodes kept (for names), and the graph at each of the two dates,
-    read in one pass (for measures only, unless ``full``)."""
+    read in one pass (for measures only, unless ``full``; with ``differences``, only the
+    relationships that are not in both, see :func:`read_selected`)."""
     from relgraph.analytics.project import parse_day
 
     if len(dates) != 2:
         raise UsageError("compare needs two dates: --as-of DATE1 --as-of DATE2")
     names, (g1, g2) = read_selected(store, [replace(filters, as_of=parse_day(d, end=True)) for d in dates],
-                                    full=full, dated=True, weights_only=not full)
+                                    full=full, dated=True, weights_only=not full, differences=differences)
     return names, g1, g2
 
 
@@ -228,7 +229,10 @@ def changes(dates: list[Any], store: str | None = None, filters: Filters | None 
 
         raise gds.refuse("compare --changes (a list of what was added and removed)")
     filters = filters or Filters()
-    _names, g1, g2 = _snapshots(store, filters, dates, full=True)
+    # The relationships in both snapshots are no change: left out while reading, unless
+    # folding or the states' networks need them.
+    _names, g1, g2 = _snapshots(store, filters, dates, full=True,
+                                differences=not (filters.fold or filters.states))
     return _temporal.changes(g1, g2, (str(dates[0]), str(dates[1])))
 
 

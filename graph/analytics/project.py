@@ -546,18 +546,23 @@ def _shape(H: nx.MultiDiGraph, G: nx.MultiDiGraph, f: Filters, schema: Schema,
 
 
 def read_selected(location: str | None, filters: Sequence[Filters], *, full: bool = False,
-                  dated: bool = False, weights_only: bool = False
+                  dated: bool = False, weights_only: bool = False, differences: bool = False
                   ) -> tuple[nx.MultiDiGraph, list[nx.MultiDiGraph]]:
     """What each of ``filters`` keeps of the store, read once: ``select(read_for(location,
     filters[0], ...), f)`` for each ``f`` (they must keep the same types), without building
     the graph of every relationship first (at a million relationships a copy cost 4 s and
     a gigabyte). Also a graph of the nodes of the types kept, and no relationships, to
     resolve names against (:func:`resolve`), as ``read_for``'s graph does. ``weights_only``
-    as in :func:`read_for`."""
+    as in :func:`read_for`. ``differences``: each graph keeps only the relationships that
+    not every filter keeps (all it needs to tell what changed between them, a fraction of
+    them between two dates); the filters may not fold or cut to states' networks, which
+    need every relationship."""
     schema = load_schema()
     first = filters[0]
     if any(f.types != first.types for f in filters):
         raise ValueError("read_selected: the filters must keep the same types")
+    if differences and any(f.fold or f.states for f in filters):
+        raise ValueError("read_selected: differences of folded graphs or states' networks")
     node_types, rel_types = type_sets(first.types, schema)
     timed = any(f.as_of or f.start or f.end for f in filters)
     folding = any(f.fold for f in filters) and not weights_only
@@ -577,6 +582,8 @@ def read_selected(location: str | None, filters: Sequence[Filters], *, full: boo
         kept: list[list[tuple[str, str, str, dict[str, Any]]]] = [[] for _ in graphs]
         for rel_id, rel_type, a, b, props in st.iter_relationships(rel_types, rel_fields):
             d = {**props, "type": rel_type}
+            if differences and all(a in have and b in have and rel_ok(d) for have, rel_ok in pairs):
+                continue
             taken = False
             for (have, rel_ok), out in zip(pairs, kept, strict=True):
                 if a in have and b in have and rel_ok(d):
