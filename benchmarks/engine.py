@@ -27,6 +27,16 @@ tables, 31 relationship tables with dates, statuses and source lists; e.g. the
    ``length(p)``, 1.8 s with ``rels(p)``. Only twice the cost on the synthetic
    graph (one relationship table, no properties).
 
+4. ``unlabeled-lookup`` (slow): finding a node by its primary key without
+   its label, ``MATCH (a) WHERE a.id = $id``, took 4.9 ms on the 1M store
+   (10 node tables) against 0.4 ms with the label (fastest of 7; 0.3 ms both
+   ways on the synthetic graph's one table). Every stored query that takes a node pays it once per
+   node parameter; the label is not known to the query text.
+
+Seen in relgraph's ``shortest-path`` at 1M (2026-12-07): its ``* SHORTEST``
+search alone takes 40-90 ms, returning ``nodes(p)`` or ``rels(p)`` of the
+one path 300-350 ms, whatever property is read (case 3 at work).
+
 Not reduced yet, seen in relgraph's queries at 1M: a one-step ``MATCH`` from
 nodes bound by ``WITH``, with a predicate on the relationship's type and dates,
 scanned whole relationship tables even when no row reached it (0.7 s); and
@@ -118,6 +128,19 @@ def rels_of_path(c: Any, node: str) -> list[tuple[str, Any, float]]:
         timed(c, "(same rows) MATCH (a)-[e]-(b) RETURN b.id, label(e)",
               "MATCH (a)-[e]-(b) WHERE a.id = $id RETURN b.id, label(e)", p),
     ]
+
+
+@case("unlabeled-lookup")
+def unlabeled_lookup(c: Any, node: str) -> list[tuple[str, Any, float]]:
+    p = {"id": node}
+    (label,), = c.execute("MATCH (a) WHERE a.id = $id RETURN label(a)", p).get_all()
+    c.execute("MATCH (a) WHERE a.id = $id RETURN a.id", p).get_all()  # warm both forms once
+    out = []
+    for name in ("MATCH (a) WHERE a.id = $id", f"MATCH (a:{label}) WHERE a.id = $id"):
+        cypher = name + " RETURN a.id"
+        runs = [timed(c, name, cypher, p) for _ in range(7)]
+        out.append(min(runs, key=lambda r: r[2]))  # the fastest of 7: a lookup is a few ms
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
