@@ -12,6 +12,7 @@ be used from a notebook without the CLI::
 
 Modules: :mod:`~relgraph.analytics.project` (projection, filters, folding),
 :mod:`~relgraph.analytics.measures` (centrality, communities),
+:mod:`~relgraph.analytics.louvain` (networkx's Louvain communities, on lists),
 :mod:`~relgraph.analytics.brokers`, :mod:`~relgraph.analytics.paths`,
 :mod:`~relgraph.analytics.temporal` (ego networks, comparing two dates),
 :mod:`~relgraph.analytics.export` (GraphML, GEXF, node-link JSON, neo4j-admin
