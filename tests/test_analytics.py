@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -952,12 +953,15 @@ def test_louvain_on_lists_finds_networkx_communities(seed: int) -> None:
         louvain.louvain_communities(nx.MultiGraph(G))
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["one-process", "two-processes"])
 @pytest.mark.parametrize("k", [None, 2, 17, 59])
-def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None,
+def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None, split: bool,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from relgraph.analytics import measures
 
     assert measures._igraph() is not None, "igraph is in the [test] extra"
+    if split:  # the sampled sources shared between two forked processes, however small the work
+        monkeypatch.setattr(measures, "_workers", lambda work: 2)
     for seed in range(4):
         G = nx.relabel_nodes(nx.gnm_random_graph(60, 70 + 30 * seed, seed=seed), lambda i: f"n{i:02d}")
         G.add_edges_from([("x", "y"), ("y", "y")])  # another component, and a self-loop
@@ -971,6 +975,36 @@ def test_betweenness_by_igraph_is_networkx_betweenness(k: int | None,
     W = nx.path_graph(["a", "b", "c", "d"])
     nx.set_edge_attributes(W, 2.0, "distance")  # weighted: networkx's (igraph's ties differ)
     assert measures.betweenness(W, weight="distance") == nx.betweenness_centrality(W, weight="distance")
+
+
+def test_betweenness_is_split_between_processes_only_where_it_pays_and_is_safe(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from relgraph.analytics import measures
+
+    monkeypatch.setattr(measures.sys, "platform", "linux")
+    cpus = len(os.sched_getaffinity(0))
+    with monkeypatch.context() as m:  # whatever threads other tests left running
+        m.setattr(measures.threading, "active_count", lambda: 1)
+        assert measures._workers(measures._SPLIT_FROM - 1) == 1  # under a second of igraph
+        assert measures._workers(measures._SPLIT_FROM) == cpus
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # another Python thread could hold a lock a forked child needs
+        assert measures._workers(measures._SPLIT_FROM) == 1
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(measures.sys, "platform", "darwin")
+    assert measures._workers(measures._SPLIT_FROM) == 1
+    ig = measures._igraph()
+    g = ig.Graph.Erdos_Renyi(n=300, m=900)
+    sources = list(range(0, 300, 7))
+    whole = g.betweenness(sources=sources, directed=False)
+    assert measures._betweenness_from(g, sources, workers=3) == pytest.approx(whole, rel=1e-12, abs=1e-12)
+    assert measures._SHARED is None  # the workers' graph is not kept
 
 
 def test_fill_gives_the_whole_records_of_a_lean_read(mini_template: str) -> None:

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 import random
+import sys
+import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +34,7 @@ EXACT_BETWEENNESS_UP_TO = 2_000  # nodes; larger graphs sample DEFAULT_SAMPLES s
 DEFAULT_SAMPLES = 500
 SAMPLED = ("betweenness", "closeness")  # the measures computed from sampled sources on big graphs
 _TIE = 1e-9  # scores closer than this share a rank
+_SPLIT_FROM = 20_000_000  # sources x ties: below about a second of igraph, one process
 
 
 @dataclass
@@ -230,10 +235,58 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int | None = 0,
         # (n - 1)(n - 2) ordered pairs that could pass through a node.
         return {v: 2 * raw[i] / ((n - 1) * (n - 2)) for i, v in enumerate(nodes)}
     sources = random.Random(seed).sample(nodes, k)  # networkx's draw for an integer seed
-    raw = g.betweenness(sources=[index[s] for s in sources], directed=False)
+    starts = [index[s] for s in sources]
+    raw = _betweenness_from(g, starts, workers=_workers(len(starts) * g.ecount()))
     chosen = set(sources)
     # networkx >= 3.6: a sampled source cannot lie on its own paths, so it is scaled over k - 1.
     return {v: 2 * raw[i] / ((k - 1 if v in chosen else k) * (n - 2)) for i, v in enumerate(nodes)}
+
+
+def _workers(work: int) -> int:
+    """How many processes to count ``work`` (sources x ties) in: one per CPU this process
+    may use, where the work is worth a fork (about a second or more) and forking is safe:
+    on Linux, with no other Python thread (one could hold a lock the child needs). The C
+    libraries' own threads (OpenBLAS's, which numpy starts) are made fork-safe by them."""
+    if work < _SPLIT_FROM or sys.platform != "linux" or threading.active_count() != 1:
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+_SHARED: Any = None  # the igraph graph the forked workers of _betweenness_from read
+
+
+def _betweenness_part(sources: list[int]) -> list[float]:
+    return _SHARED.betweenness(sources=sources, directed=False)
+
+
+def _betweenness_from(g: Any, sources: list[int], *, workers: int = 1) -> list[float]:
+    """igraph's betweenness counted from ``sources`` only, split between ``workers`` forked
+    processes: each counts the paths from its share of the sources, and the counts add up
+    (the same scores to rounding, tested). igraph holds the interpreter's lock while it
+    counts, so threads would take turns; at a million relationships 500 sources take 14 s
+    in one process, 7.5 s in two.
+
+    >>> import igraph
+    >>> _betweenness_from(igraph.Graph([(0, 1), (1, 2)]), [0, 2], workers=2)
+    [0.0, 1.0, 0.0]
+    """
+    workers = min(workers, len(sources))
+    if workers < 2:
+        return g.betweenness(sources=sources, directed=False)
+    import multiprocessing
+
+    global _SHARED
+    _SHARED = g  # the children inherit it by the fork, unpickled
+    try:
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns of any other OS thread at a fork; see _workers.
+            warnings.filterwarnings("ignore", ".*multi-threaded.*fork", DeprecationWarning)
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        with pool:
+            parts = pool.map(_betweenness_part, [sources[i::workers] for i in range(workers)])
+    finally:
+        _SHARED = None
+    return [sum(c) for c in zip(*parts, strict=True)]
 
 
 def _as_igraph(ig: Any, G: nx.Graph) -> tuple[list[Any], Any]:
