@@ -87,7 +87,7 @@ def run(bench: Run, store: str, work: Path, *, repeats: int, samples: dict[str, 
         cli_timeout: float = 300.0) -> None:
     import networkx as nx
 
-    from relgraph.analytics.measures import betweenness, pagerank
+    from relgraph.analytics.measures import _workers, betweenness, pagerank
     from relgraph.analytics.project import NODE_FIELDS, project, select, simple, type_sets
     from relgraph.store import open_store
 
@@ -158,8 +158,11 @@ def run(bench: Run, store: str, work: Path, *, repeats: int, samples: dict[str, 
             nx_bt.append(s)
         s, _ = timed(lambda: Gi.betweenness(sources=[index[v] for v in sources], directed=False))
         ig_bt.append(s)
+    workers = _workers(min(k, n - 1) * m)
     bench.add(Figure("analytics", f"betweenness, {k} sampled sources (relgraph)", "s", ours_bt,
-                     f"igraph, {k} sources", ig_bt, note=f"{n:,} nodes, {m:,} ties"))
+                     f"igraph, {k} sources", ig_bt,
+                     note=f"{n:,} nodes, {m:,} ties; relgraph counted in {workers} process"
+                          f"{'es (one per CPU, forked)' if workers > 1 else ''}, igraph in one"))
     if nx_bt:
         bench.add(Figure("analytics", f"betweenness, {k} sampled sources (networkx)", "s", nx_bt,
                          f"igraph, {k} sources", ig_bt, note=f"{n:,} nodes, {m:,} ties"))
