@@ -4,24 +4,32 @@
 // paths (LadybugDB: `* SHORTEST`; Neo4j: shortestPath()), so each query has a
 // body per dialect.
 //
-// `neighbors` on LadybugDB 0.14.1, one UNION ALL branch per ring (busiest person
-// at a million relationships, hops=2: 4.5 s by one `* SHORTEST` search, 0.7 s so):
-// - Ring 1, a plain one-step match.
-// - Ring 2, the one-step rows again with one more step from each node: every
+// `neighbors` on LadybugDB 0.14.1, rings matched step by step (busiest person at
+// a million relationships: hops=2 4.5 s by one `* SHORTEST` search, 0.7 s so;
+// hops=3 9 s, 3.3 s so). One UNION ALL branch per `hops`:
+// - Ring 1, a plain one-step match (always).
+// - hops=2: the one-step rows again with one more step from each node: every
 //   node seen gets ring 1 or 2, the smallest wins (grouped by internal id, as
-//   grouping by node costs twice as much). The way there is the one with the
+//   grouping by node costs twice as much, and a CASE that picks one of two nodes
+//   crashes the engine). The way there is the one with the
 //   smallest type and relationship id, so every run gives the same rows; its
 //   fields travel packed in one text (joined by \u001f, the sources by \u001e)
 //   for one min(), where collecting them into lists cost 0.2 s more. Not
 //   `* SHORTEST`: reading `rels(p)` of its paths costs about 0.2 ms a row, and
 //   it ignores the node condition of its pattern while it searches, so a node
-//   reached only around a node outside the --from/--to window was missed. The second step's type and date tests
-//   sit in the WITH after it: in its MATCH ... WHERE, `label(r) IN $types` with
-//   a test of the far node's dates dropped rows (a wrong answer), and a type
-//   test there made the engine scan whole relationship tables.
-// - Ring 3, the `* SHORTEST` search (still with that node-condition bug: README,
-//   "Known limits").
-// `// when: hops >= 2` sends a ring's branch only when `hops` asks for it
+//   reached only around a node outside the --from/--to window was missed. The
+//   second step's type and date tests sit in the WITH after it: in its MATCH ...
+//   WHERE, `label(r) IN $types` with a test of the far node's dates dropped rows
+//   (a wrong answer), and a type test there made the engine scan whole
+//   relationship tables.
+// - hops=3: rings 2 and 3 in one branch, so the second ring is matched once. The
+//   rings up to 2 as above (the way keyed by type and id only), one more step
+//   from the ring-2 nodes (joined back by internal id), the least ring winning
+//   again; each ring-2 and ring-3 node's chosen last relationship is then found
+//   again from the node by its type and id for its status and sources (packing
+//   them into the key of 1.1 million rows cost as much). The same ring-2 rows as
+//   the hops=2 branch (tested).
+// `// when:` sends a branch only when `hops` asks for it
 // (queries/README.md): LadybugDB drops a predicate on parameters alone in
 // MATCH ... WHERE, a `WITH a WHERE $hops > 1` before the search makes it search
 // from every node (see benchmarks/engine.py), and a branch that can give no row
@@ -55,7 +63,7 @@ WITH b, collect([label(r), r.status]) AS steps, collect(r.sources) AS sources
 RETURN 1 AS hops, b.name AS name, label(b) AS type, b.id AS id, [steps[1][1]] AS via, steps[1][2] AS status,
        sources[1] AS sources
 UNION ALL
-// when: hops >= 2
+// when: hops = 2
 MATCH (a)-[r1]-(m) WHERE a.id = $node AND label(r1) IN $types
   AND ($to IS NULL OR coalesce(r1.validFrom, r1.date) IS NULL OR coalesce(r1.validFrom, r1.date) <= $to)
   AND ($from IS NULL OR coalesce(r1.validTo, r1.date) IS NULL OR coalesce(r1.validTo, r1.date) >= $from)
@@ -83,19 +91,44 @@ RETURN 2 AS hops, CASE WHEN w[5] = '' THEN NULL ELSE w[5] END AS name, w[6] AS t
        CASE WHEN w[8] = '' THEN CAST([] AS STRING[]) ELSE string_split(w[8], '\u001e') END AS sources
 UNION ALL
 // when: hops >= 3
-MATCH (a) WHERE a.id = $node
-MATCH p = (a)-[* SHORTEST 1..3 (r, x | WHERE label(r) IN $types
-    AND ($to IS NULL OR coalesce(r.validFrom, r.date) IS NULL OR coalesce(r.validFrom, r.date) <= $to)
-    AND ($from IS NULL OR coalesce(r.validTo, r.date) IS NULL OR coalesce(r.validTo, r.date) >= $from)
-    AND ($to IS NULL OR coalesce(x.validFrom, x.date) IS NULL OR coalesce(x.validFrom, x.date) <= $to)
-    AND ($from IS NULL OR coalesce(x.validTo, x.date) IS NULL OR coalesce(x.validTo, x.date) >= $from))]-(b)
-WHERE length(p) = 3 AND b.id <> a.id
+MATCH (a)-[r1]-(m) WHERE a.id = $node AND label(r1) IN $types
+  AND ($to IS NULL OR coalesce(r1.validFrom, r1.date) IS NULL OR coalesce(r1.validFrom, r1.date) <= $to)
+  AND ($from IS NULL OR coalesce(r1.validTo, r1.date) IS NULL OR coalesce(r1.validTo, r1.date) >= $from)
+WITH a, m, r1 WHERE m.id <> a.id
+  AND ($to IS NULL OR coalesce(m.validFrom, m.date) IS NULL OR coalesce(m.validFrom, m.date) <= $to)
+  AND ($from IS NULL OR coalesce(m.validTo, m.date) IS NULL OR coalesce(m.validTo, m.date) >= $from)
+WITH a, m, min(label(r1)) AS first
+UNWIND [first] AS t1
+OPTIONAL MATCH (m)-[r2]-(b) WHERE b.id <> a.id
+UNWIND [1, 2] AS d
+WITH a, d, CASE d WHEN 1 THEN id(m) ELSE id(b) END AS x, t1, r2, b
+WHERE x IS NOT NULL AND (d = 1 OR (label(r2) IN $types
+  AND ($to IS NULL OR coalesce(r2.validFrom, r2.date) IS NULL OR coalesce(r2.validFrom, r2.date) <= $to)
+  AND ($from IS NULL OR coalesce(r2.validTo, r2.date) IS NULL OR coalesce(r2.validTo, r2.date) >= $from)
   AND ($to IS NULL OR coalesce(b.validFrom, b.date) IS NULL OR coalesce(b.validFrom, b.date) <= $to)
-  AND ($from IS NULL OR coalesce(b.validTo, b.date) IS NULL OR coalesce(b.validTo, b.date) >= $from)
-WITH b, length(p) AS hops, list_transform(rels(p), e -> label(e)) AS via,
-     list_transform(rels(p), e -> e.status) AS statuses, list_transform(rels(p), e -> e.sources) AS sources
-RETURN hops, b.name AS name, label(b) AS type, b.id AS id, via, statuses[hops] AS status,
-       sources[hops] AS sources
+  AND ($from IS NULL OR coalesce(b.validTo, b.date) IS NULL OR coalesce(b.validTo, b.date) >= $from)))
+WITH a, x, min(d) AS near, min(CASE WHEN d = 2 THEN label(r2) + '\u001f' + coalesce(r2.id, '') + '\u001f' + t1 END)
+     AS least
+UNWIND [near] AS ring
+UNWIND [least] AS way2
+UNWIND [1, 2] AS e
+OPTIONAL MATCH (n)-[r3]-(c) WHERE e = 2 AND ring = 2 AND id(n) = x AND c.id <> a.id
+WITH e, CASE e WHEN 1 THEN x ELSE id(c) END AS y, ring, way2, r3, c
+WHERE y IS NOT NULL AND (e = 1 OR (label(r3) IN $types
+  AND ($to IS NULL OR coalesce(r3.validFrom, r3.date) IS NULL OR coalesce(r3.validFrom, r3.date) <= $to)
+  AND ($from IS NULL OR coalesce(r3.validTo, r3.date) IS NULL OR coalesce(r3.validTo, r3.date) >= $from)
+  AND ($to IS NULL OR coalesce(c.validFrom, c.date) IS NULL OR coalesce(c.validFrom, c.date) <= $to)
+  AND ($from IS NULL OR coalesce(c.validTo, c.date) IS NULL OR coalesce(c.validTo, c.date) >= $from)))
+WITH y, min(CASE e WHEN 1 THEN ring ELSE 3 END) AS far, min(CASE WHEN e = 1 THEN way2 END) AS own,
+     min(CASE WHEN e = 2 THEN label(r3) + '\u001f' + coalesce(r3.id, '') + '\u001f' + way2 END) AS chosen
+WHERE far >= 2
+UNWIND [far] AS hops
+UNWIND [CASE far WHEN 2 THEN own ELSE chosen END] AS found
+WITH y, hops, string_split(found, '\u001f') AS w
+MATCH (c)-[r]-() WHERE id(c) = y AND label(r) = w[1] AND r.id = w[2]
+RETURN hops, c.name AS name, label(c) AS type, c.id AS id,
+       CASE hops WHEN 2 THEN [w[3], w[1]] ELSE [w[5], w[3], w[1]] END AS via, r.status AS status,
+       r.sources AS sources
 // dialect: neo4j
 MATCH (a) WHERE a.id = $node
 MATCH p = ANY SHORTEST (a) (()-[r]-(x)

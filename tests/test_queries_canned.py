@@ -392,6 +392,12 @@ def test_neighbors_three_rings(st: Store, graph: dict[str, Any]) -> None:
     for hops in (1, 2):
         assert {r["id"] for r in run(st, "neighbors", node="Choe Son Hui", hops=hops)} == {
             i for i, d in want.items() if d <= hops}
+    # hops=3 builds the second ring in its own branch: the same rows as hops=2 gives, way and
+    # citations included, also under filters
+    for how in ({}, {"types": "PARTICIPATED_IN,CITIZEN_OF,HELD_AT,PART_OF", "from": "2015", "to": "2024-06"}):
+        two = run(st, "neighbors", node="Choe Son Hui", hops=2, **how)
+        three = run(st, "neighbors", node="Choe Son Hui", hops=3, **how)
+        assert two and [r for r in three if r["hops"] <= 2] == two
 
 
 def test_neighbors_name_a_real_way_and_its_last_step(st: Store, graph: dict[str, Any]) -> None:

@@ -79,15 +79,11 @@ CASES: list[Any] = [
     ("neighbors", {"node": "state:PRK"}, ROWS),
     ("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "types": "HOLDS,POST_IN,PARTICIPATED_IN"},
      ROWS),
-    # Nodes reached only around a node outside the window. The second ring is matched step by
-    # step and agrees (this case was a strict xfail while `* SHORTEST` found it); the third ring
-    # still comes from `* SHORTEST`, which ignores the node predicate of its recursive pattern
-    # while it searches (README, "Known limits"). Strict: fails as soon as both stores agree.
+    # Nodes reached only around a node outside the window. Both cases were strict xfails while
+    # the embedded rings came from `* SHORTEST`, which ignores the node predicate of its
+    # recursive pattern while it searches; every ring is now matched step by step.
     ("neighbors", {"node": "person:lavrov-sergei", "hops": 2, "to": "2003"}, ROWS),
-    pytest.param("neighbors", {"node": "Rajin-Khasan", "hops": 3, "from": "2014", "to": "2014-12"}, ROWS,
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "embedded `neighbors` misses third-ring nodes reached only around an out-of-window "
-                     "node (LadybugDB SHORTEST ignores node predicates)"))),
+    ("neighbors", {"node": "Rajin-Khasan", "hops": 3, "from": "2014", "to": "2014-12"}, ROWS),
     ("shortest-path", {"a": "person:lavrov-sergei", "b": "person:choe-son-hui"}, ROWS),
     ("shortest-path", {"a": "project:rajin-khasan-railway", "b": "state:ARM"}, ROWS),
     ("shortest-path", {"a": "Vladimir Putin", "b": "Rajin port", "types": "PARTICIPATED_IN"}, NONE),
