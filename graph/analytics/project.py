@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, combinations
@@ -109,16 +109,28 @@ def project(store: Store, *, node_types: Collection[str] | None = None,
     and ``rel_ids`` keep only those.
     """
     G = nx.MultiDiGraph(name="relgraph")
-    G.add_nodes_from((node_id, {**props, "type": node_type})
-                     for node_id, node_type, props in store.iter_nodes(node_types, node_fields, node_ids))
+    # The store gives each record a new dict: it becomes the node's or edge's own, with its
+    # type added, where copying it cost 0.5 s of a million relationships' 4.6 s.
+    node, succ, pred = G._node, G._succ, G._pred
+    for node_id, node_type, props in store.iter_nodes(node_types, node_fields, node_ids):
+        props["type"] = node_type
+        if node_id in node:  # as add_nodes_from: a node given again is updated
+            node[node_id].update(props)
+        else:
+            succ[node_id], pred[node_id], node[node_id] = {}, {}, props
     rels: Iterable[tuple[str, str, str, str, Props]] = store.iter_relationships(
         rel_types, rel_fields, rel_ids)
     if node_types is not None or node_ids is not None:
-        have = G.nodes
-        rels = (r for r in rels if r[2] in have and r[3] in have)
-    add_edges(G, ((source, target, rel_id, {**props, "type": rel_type})
-                  for rel_id, rel_type, source, target, props in rels))
+        rels = (r for r in rels if r[2] in node and r[3] in node)
+    add_edges(G, _typed(rels))
     return G
+
+
+def _typed(rels: Iterable[tuple[str, str, str, str, Props]]) -> Iterator[tuple[str, str, str, Props]]:
+    """The store's relationships as ``add_edges`` takes them, each dict with its type added."""
+    for rel_id, rel_type, source, target, props in rels:
+        props["type"] = rel_type
+        yield source, target, rel_id, props
 
 
 def add_edges(G: nx.MultiDiGraph, edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]]) -> None:
