@@ -78,6 +78,13 @@ def cell(value: Any) -> str:
 
 
 def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width letters take two.
+
+    >>> _width("Kim"), _width("김정은"), _width("Kim 김")
+    (3, 6, 6)
+    """
+    if text.isascii():  # most cells; a community's member list runs to millions of letters
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
