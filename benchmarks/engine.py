@@ -33,6 +33,11 @@ tables, 31 relationship tables with dates, statuses and source lists; e.g. the
    ways on the synthetic graph's one table). Every stored query that takes a node pays it once per
    node parameter; the label is not known to the query text.
 
+5. ``case-of-nodes`` (crash, on its own tiny database in a child process):
+   ``WITH CASE d WHEN 1 THEN a ELSE m END AS n`` over nodes of two tables, then
+   ``label(n)``, ends the process with a segmentation fault; ``n.id`` alone
+   works. relgraph's ``neighbors`` groups by ``id(...)`` instead.
+
 Seen in relgraph's ``shortest-path`` at 1M (2026-12-07): its ``* SHORTEST``
 search alone takes 40-90 ms, returning ``nodes(p)`` or ``rels(p)`` of the
 one path 300-350 ms, whatever property is read (case 3 at work).
@@ -140,6 +145,36 @@ def unlabeled_lookup(c: Any, node: str) -> list[tuple[str, Any, float]]:
         cypher = name + " RETURN a.id"
         runs = [timed(c, name, cypher, p) for _ in range(7)]
         out.append(min(runs, key=lambda r: r[2]))  # the fastest of 7: a lookup is a few ms
+    return out
+
+
+CASE_OF_NODES = """
+import sys
+import real_ladybug as lb
+c = lb.Connection(lb.Database(sys.argv[2] + "/db"))
+for stmt in ["CREATE NODE TABLE A(id STRING, PRIMARY KEY (id))",
+             "CREATE NODE TABLE B(id STRING, PRIMARY KEY (id))", "CREATE REL TABLE E(FROM A TO B)",
+             "CREATE (:A {id: 'a0'})", "CREATE (:B {id: 'b0'})", "MATCH (a:A), (b:B) CREATE (a)-[:E]->(b)"]:
+    c.execute(stmt)
+print(c.execute(sys.argv[1]).get_all())
+"""
+
+
+@case("case-of-nodes")
+def case_of_nodes(c: Any, node: str) -> list[tuple[str, Any, float]]:
+    import subprocess
+    import sys
+
+    head = "MATCH (a)-[]-(m) WHERE a.id = 'a0' UNWIND [1, 2] AS d WITH CASE d WHEN 1 THEN a ELSE m END AS n "
+    out = []
+    for ret in ("RETURN n.id", "RETURN label(n), n.id"):
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            p = subprocess.run([sys.executable, "-c", CASE_OF_NODES, head + ret, tmp], capture_output=True,
+                               text=True, timeout=120)
+        said = p.stdout.strip() if p.returncode == 0 else (
+            f"crashed (signal {-p.returncode})" if p.returncode < 0 else f"failed: {p.stderr.strip()[-200:]}")
+        out.append((f"WITH CASE d WHEN 1 THEN a ELSE m END AS n {ret}", said, time.perf_counter() - start))
     return out
 
 

@@ -241,6 +241,9 @@ def test_engine_reproductions_run_and_the_wrong_answer_shows(capsys: pytest.Capt
     wrong, right = [line for line in out.splitlines() if "$k > 1" in line][:2]
     assert not wrong.endswith("-> [[0]]") and right.endswith("-> [[0]]")  # n0 has 50 or more edges
     assert all(f"\n{name}\n" in out for name in engine.CASES)
+    # and the crash (when it stops, `neighbors` could pick nodes by CASE again)
+    fine, crash = [line for line in out.splitlines() if "CASE d WHEN 1 THEN a ELSE m END" in line]
+    assert "'a0'" in fine and "crashed (signal 11)" in crash, (fine, crash)
 
 
 def test_the_serve_area_times_every_kind_of_page_on_a_real_server(generated: Generated,
