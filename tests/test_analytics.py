@@ -983,22 +983,25 @@ def test_betweenness_is_split_between_processes_only_where_it_pays_and_is_safe(
 
     from relgraph.analytics import measures
 
-    monkeypatch.setattr(measures.sys, "platform", "linux")
     cpus = len(os.sched_getaffinity(0))
+    # sys.platform is the process's own: patched only around the calls that read it
     with monkeypatch.context() as m:  # whatever threads other tests left running
+        m.setattr(measures.sys, "platform", "linux")
         m.setattr(measures.threading, "active_count", lambda: 1)
         assert measures._workers(measures._SPLIT_FROM - 1) == 1  # under a second of igraph
         assert measures._workers(measures._SPLIT_FROM) == cpus
+        m.setattr(measures.sys, "platform", "darwin")
+        assert measures._workers(measures._SPLIT_FROM) == 1
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:  # another Python thread could hold a lock a forked child needs
-        assert measures._workers(measures._SPLIT_FROM) == 1
+        with monkeypatch.context() as m:
+            m.setattr(measures.sys, "platform", "linux")
+            assert measures._workers(measures._SPLIT_FROM) == 1
     finally:
         stop.set()
         other.join()
-    monkeypatch.setattr(measures.sys, "platform", "darwin")
-    assert measures._workers(measures._SPLIT_FROM) == 1
     ig = measures._igraph()
     g = ig.Graph.Erdos_Renyi(n=300, m=900)
     sources = list(range(0, 300, 7))
