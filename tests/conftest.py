@@ -270,12 +270,17 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
         full = list(st.iter_nodes()), list(st.iter_relationships())
         nodes = list(st.iter_nodes(node_types, SOME_FIELDS))
         rels = list(st.iter_relationships(rel_types, SOME_FIELDS))
+        ends = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends(rel_types)]
+        every_end = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends()]
 
     def cut(p: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in p.items() if k in SOME_FIELDS or k == "id"}
 
     assert nodes == [(i, t, cut(p)) for i, t, p in full[0] if t in node_types]
     assert rels == [(i, t, a, b, cut(p)) for i, t, a, b, p in full[1] if t in rel_types]
+    types_in_order = list(dict.fromkeys(t for _i, t, *_ in full[1]))
+    assert every_end == [(t, [(a, b) for _i, u, a, b, _p in full[1] if u == t]) for t in types_in_order]
+    assert ends == [e for e in every_end if e[0] in rel_types]
     assert len(nodes) > len(node_types) and len(rels) > len(rel_types)  # something was read of each
     some_nodes, some_rels = [n[0] for n in nodes[::3]], [r[0] for r in rels[::3]]
     with open_store(location, read_only=True) as st:

@@ -320,6 +320,79 @@ def test_simple_view_of_a_multidigraph_is_the_edge_by_edge_one(seed: int) -> Non
     assert all(list(U[n]) == list(want[n]) for n in U)
 
 
+def same_simple_view(A: nx.Graph, B: nx.Graph) -> None:
+    """``A`` (read_simple's) is ``B`` (simple()'s) but for the ties' relationship lists: the
+    same nodes and data, each node's neighbours and ties in the same order, and the ties
+    measures read as arrays the same as ``B``'s (which simple() does not keep)."""
+    assert list(A.nodes(data=True)) == list(B.nodes(data=True))
+    for v in B:
+        assert [(x, d) for x, d in A[v].items()] == [
+            (x, {"weight": d["weight"], "distance": d["distance"]}) for x, d in B[v].items()], v
+    for weight in (None, "weight"):
+        mine, theirs = M._ties(A, weight), M._ties(B, weight)
+        assert mine[0] == theirs[0]
+        for a, b in zip(mine[1:], theirs[1:], strict=True):
+            assert a.dtype == b.dtype and a.tolist() == b.tolist()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_simple_ties_are_the_simple_views_own(seed: int) -> None:
+    """The simple view's ties from the relationships' ends as arrays (read_simple's way): each
+    node's neighbours in the order simple() meets them, on random multigraphs with
+    relationships repeated, both ways and looping."""
+    import numpy as np
+
+    from relgraph.analytics.project import _simple_ties
+
+    rng = random.Random(seed)
+    n = rng.randint(1, 30)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(range(n))
+    ends = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(0, 120))]
+    G.add_edges_from((a, b, f"r{i}", {}) for i, (a, b) in enumerate(ends))
+    nodes, source, target, w = M._ties(simple(G), "weight")
+    a, b = (np.array([e[i] for e in ends], dtype=np.int64) for i in (0, 1))
+    s, t, tie, weight = _simple_ties(n, a, b)
+    assert (s.tolist(), t.tolist(), weight[tie].tolist()) == (source.tolist(), target.tolist(), w.tolist())
+    assert nodes == list(range(n))
+    assert sorted(set(tie.tolist())) == list(range(len(weight)))
+
+
+def test_the_simple_view_read_straight_from_the_store_is_simples(mini_template: str) -> None:
+    """read_simple gives the simple view of read_for's graph, under every filter it takes; other
+    filters are refused (they go through the MultiDiGraph)."""
+    from relgraph.analytics.project import TIES, read_for, read_simple
+
+    for filters in (Filters(), Filters(types=("Person", "State", "Position")), Filters(types=("HOLDS",))):
+        A = read_simple(mini_template, filters)
+        same_simple_view(A, simple(read_for(mini_template, filters)))
+        assert A.number_of_edges() > 0, filters
+        arcs = len(M._ties(A, None)[1])
+        u, v = next((u, v) for u in A for v in A if u != v and not A.has_edge(u, v))
+        A.add_edge(u, v)  # networkx forgets the arrays of a graph it changes
+        assert TIES not in A.__networkx_cache__ and len(M._ties(A, None)[1]) == arcs + 2
+    with pytest.raises(ValueError, match="types only"):
+        read_simple(mini_template, Filters(as_of=date(2020, 1, 1)))
+
+
+def test_measures_read_the_simple_view_straight_with_the_same_answers(mini_template: str) -> None:
+    """centrality, communities and brokers read the simple view straight where the filters
+    set types at most: the same answers as from the filtered MultiDiGraph."""
+    from relgraph.analytics import api
+
+    for filters in (Filters(), Filters(types=("Person", "State", "Event", "Position", "HOLDS", "POST_IN",
+                                              "PARTICIPATED_IN"))):
+        H = api._graphs(mini_template, filters, weights_only=True)[1]
+        for measure in ("degree", "pagerank", "eigenvector", "betweenness", "closeness"):
+            ranking = api.centrality(mini_template, filters, measure=measure)
+            assert ranking == M.centrality(H, measure), measure
+        assert api.communities(mini_template, filters, min_size=1) == M.communities(H, min_size=1)
+        report = api.brokers(mini_template, filters)
+        assert report == B.brokers(H) and report.brokers
+        assert api.brokers(mini_template, filters, camps=("Russia", "DPRK")) == B.brokers(
+            H, ("state:RUS", "state:PRK"))
+
+
 # -- measures ---------------------------------------------------------------
 
 def test_degree_counts_neighbours_or_relationships(G) -> None:

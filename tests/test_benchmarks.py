@@ -122,6 +122,20 @@ def test_queries_return_the_same_rows_after_either_load(generated: Generated, st
     assert nonempty >= 20  # the parameters find data, so the comparison means something
 
 
+def test_the_simple_view_read_straight_is_simples_on_generated_data(stores: dict[str, str]) -> None:
+    """read_simple (what centrality, communities and brokers read) on the generated graph, whose
+    persons meet each other many times and both ways: simple(read_for(...)) but for the ties'
+    relationship lists, each node's neighbours in the same order."""
+    from test_analytics import same_simple_view
+
+    from relgraph.analytics.project import Filters, read_for, read_simple, simple
+
+    for filters in (Filters(), Filters(types=("Person", "State", "Event"))):
+        A = read_simple(stores["relgraph"], filters)
+        assert A.number_of_edges() > 100
+        same_simple_view(A, simple(read_for(stores["relgraph"], filters)))
+
+
 def test_every_stored_query_finds_rows_at_the_smallest_benchmark_size(tmp_path: Path) -> None:
     """At 10k (below it, the fixed part of the graph leaves no room for events) every stored
     query returns rows with some of its parameter sets: its timing is of real work."""

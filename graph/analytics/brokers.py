@@ -277,13 +277,16 @@ def default_camps(G: nx.Graph, *, schema: Schema | None = None) -> tuple[Any, ..
     return tuple(states[:2])
 
 
-def brokers(G: nx.MultiDiGraph, between: tuple[Any, Any] | None = None, *, top: int | None = None,
-            k: int | None = None, seed: int = 0, schema: Schema | None = None) -> BrokerReport:
+def brokers(G: nx.Graph, between: tuple[Any, Any] | None = None, *, top: int | None = None,
+            k: int | None = None, seed: int = 0, schema: Schema | None = None,
+            camp_of: Mapping[Any, Any] | None = None) -> BrokerReport:
     """Nodes that broker between parts of the network (see the module doc).
 
     ``between`` names the two camps (camp-type node ids, by default the two
     states with most neighbours). Listed: every node that brokers any pair or is
-    an articulation point.
+    an articulation point. ``camp_of``: each node's camp where :func:`camps` already
+    found it (from a graph with the relationship types it follows), so that ``G``
+    may be the simple view, whose ties have no types.
     """
     U = simple(G)
     if between is None:
@@ -292,7 +295,7 @@ def brokers(G: nx.MultiDiGraph, between: tuple[Any, Any] | None = None, *, top: 
         missing = [c for c in between if c not in U]
         if missing:
             raise UsageError(f"camp {', '.join(map(str, missing))} is not in the graph")
-    group = camps(G, schema=schema)
+    group = camp_of if camp_of is not None else camps(G, schema=schema)
     if k is None and len(U) > EXACT_BETWEENNESS_UP_TO:
         k = DEFAULT_SAMPLES
     sampled = k if k is not None and k < len(U) else None

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from relgraph.analytics import MEASURES, louvain
-from relgraph.analytics.project import label, simple
+from relgraph.analytics.project import TIES, label, simple
 from relgraph.errors import UsageError
 
 EXACT_BETWEENNESS_UP_TO = 2_000  # nodes; larger graphs sample DEFAULT_SAMPLES sources
@@ -94,6 +94,7 @@ def _ties(G: nx.Graph, weight: str | None) -> tuple[list[Any], Any, Any, Any]:
     than dicts on 200,000 nodes (benchmarks/README.md). A tie without the weight counts 1;
     parallel ties of a multigraph each count (as in networkx).
 
+    A graph :func:`~relgraph.analytics.project.read_simple` made has them already.
     A graph that is not a multigraph is read node by node from its adjacency, the ties in
     the order ``G[v]`` lists them (a fifth of the time of listing ``G.edges()``, which
     tracks the nodes seen to give each undirected tie once).
@@ -105,6 +106,10 @@ def _ties(G: nx.Graph, weight: str | None) -> tuple[list[Any], Any, Any, Any]:
     import numpy as np
 
     nodes = list(G)
+    kept = getattr(G, "__networkx_cache__", {}).get(TIES)  # read_simple's, unchanged since
+    if kept is not None and weight in (None, "weight"):
+        source, target, w = kept
+        return nodes, source, target, w if weight else np.ones(len(source))
     index = {v: i for i, v in enumerate(nodes)}
     if not G.is_multigraph():
         adj = G._adj  # node -> {neighbour: data}, as G[v] reads it

@@ -109,6 +109,16 @@ class Store(ABC):
         """Every relationship as (id, type, source id, target id, properties); ``types``,
         ``fields`` and ``ids`` as for :meth:`iter_nodes`."""
 
+    def relationship_ends(self, types: Collection[str] | None = None
+                          ) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+        """Each relationship type's (source id, target id) pairs, in :meth:`iter_relationships`'
+        order, with no properties (a type with none left out): what measures on the ties
+        between nodes need."""
+        ends: dict[str, list[tuple[str, str]]] = {}
+        for _id, rel_type, source, target, _props in self.iter_relationships(types, ()):
+            ends.setdefault(rel_type, []).append((source, target))
+        yield from ends.items()
+
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:
         """The nodes and relationships one origin holds, as :meth:`iter_nodes` and
