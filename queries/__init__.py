@@ -305,8 +305,9 @@ def sort_rows(columns: list[str], rows: list[list[Any]], order: Iterable[str], *
             raise StoreError(f"{where}: `// order:` names a column the query does not return "
                              f"({', '.join(order)} vs {', '.join(columns)}); name returned columns "
                              "in its `// order:` line") from None
-    # Each column's values ranked once (sorted in C where they are of one type), then one sort
-    # by tuples of ranks: a key function per cell cost seconds for 150,000 rows.
+    # Each column's values ranked once (sorted in C where they are of one type), then a stable
+    # sort by each column's ranks, the last first: a key function per cell cost seconds for
+    # 150,000 rows, and one sort by tuples of ranks twice the time of these.
     if not rows:
         return []
     ranked: list[list[int]] = []
@@ -318,8 +319,10 @@ def sort_rows(columns: list[str], rows: list[list[Any]], order: Iterable[str], *
             column = [_order_key(v) for v in column]
             order_of = {v: n for n, v in enumerate(sorted(set(column), reverse=desc))}
         ranked.append([order_of[v] for v in column])
-    keyed = list(zip(*ranked, strict=True))
-    return [rows[n] for n in sorted(range(len(rows)), key=keyed.__getitem__)]
+    positions = list(range(len(rows)))
+    for rank in reversed(ranked):
+        positions.sort(key=rank.__getitem__)
+    return [rows[n] for n in positions]
 
 
 def _ranks(column: list[Any], desc: bool) -> dict[Any, int]:
