@@ -820,7 +820,7 @@ def read_simple(location: str | None, filters: Filters | None = None) -> nx.Grap
     the same nodes (with the same properties), ties, weights and distances, each node's
     neighbours in the same order (so that sampled sources, Louvain's visits and every sum
     go as there), only no tie lists its ``relationships`` (no measure reads them). At a
-    million relationships: 3 s instead of 8.5 s (benchmarks/README.md).
+    million relationships: 4.5 s instead of 8.4 s (benchmarks/README.md).
 
     The ties are also kept as arrays in networkx's cache of the graph (``__networkx_cache__``,
     which networkx empties when the graph changes), as ``measures`` reads them: each tie
