@@ -143,6 +143,7 @@ def run(bench: Run, store: str, work: Path, *, repeats: int, samples: dict[str, 
             through.append(s)
         finally:
             gc.enable()
+        gc.collect()  # the graph just dropped holds cycles: freed here, untimed, not in igraph's build
     assert U is not None
     bench.add(Figure("analytics", "simple view read straight (read_simple), as measures read it", "s",
                      straight, "projection, then simple()", through,

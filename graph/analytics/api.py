@@ -176,9 +176,8 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
         # the simple view read straight, and the camps from the relationships they follow
         G0 = H = read_simple(store, filters)
         node_types, rel_types = type_sets(filters.types)
-        follow = analysis_config().belongs_to
-        camp_of = _brokers.camps(read_store(store, node_types=node_types, node_fields=(),
-                                            rel_types=follow if rel_types is None else follow & rel_types,
+        follow = analysis_config().belongs_to & rel_types
+        camp_of = _brokers.camps(read_store(store, node_types=node_types, node_fields=(), rel_types=follow,
                                             rel_fields=()))
     else:
         G0, H = _graphs(store, filters, weights_only=True)

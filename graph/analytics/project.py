@@ -846,8 +846,7 @@ def read_simple(location: str | None, filters: Filters | None = None) -> nx.Grap
     nodes = list(data)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    if node_types is not None:
-        ends = [[(a, b) for a, b in rows if a in index and b in index] for rows in ends]
+    ends = [[(a, b) for a, b in rows if a in index and b in index] for rows in ends]  # both ends kept
     m = sum(map(len, ends))
     pairs = np.fromiter(map(index.__getitem__, chain.from_iterable(chain.from_iterable(ends))),
                         dtype=np.int64, count=2 * m).reshape(-1, 2)
