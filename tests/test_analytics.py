@@ -976,6 +976,23 @@ def test_communities_are_numbered_largest_first_with_their_types_most_first() ->
     assert (alone.communities, alone.singletons, alone.modularity) == ([], 3, 0.0)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_communities_list_members_most_connected_first_by_networkx_degrees(seed: int) -> None:
+    """Members by their degree in the simple view (weighted or not, as networkx's degree view
+    counts it), then name, then id."""
+    G = _random_graph(seed)
+    for i, n in enumerate(G):
+        if i % 3:
+            G.nodes[n]["name"] = f"N{i % 5}"  # names shared, and some nodes with none
+    U = simple(G)
+    for weighted in (True, False):
+        degree = dict(U.degree(weight="weight" if weighted else None))
+        for c in M.communities(G, weighted=weighted, min_size=1).communities:
+            assert c.members == sorted(c.members, key=lambda n: (-degree[n], str(G.nodes[n].get("name", n)),
+                                                                   str(n)))
+            assert c.names == [str(G.nodes[n].get("name", n)) for n in c.members]
+
+
 def _random_graph(seed: int) -> nx.Graph:
     """Random graphs of several shapes, string names, integer weights on some ties, maybe a
     self-loop, and a node alone."""
