@@ -359,29 +359,33 @@ def test_simple_ties_are_the_simple_views_own(seed: int) -> None:
 
 
 def test_the_simple_view_read_straight_from_the_store_is_simples(mini_template: str) -> None:
-    """read_simple gives the simple view of read_for's graph, under every filter it takes; other
-    filters are refused (they go through the MultiDiGraph)."""
+    """read_simple gives the simple view of read_for's graph, selected (folded), under every
+    filter it takes; other filters are refused (they go through the MultiDiGraph)."""
     from relgraph.analytics.project import TIES, read_for, read_simple
 
-    for filters in (Filters(), Filters(types=("Person", "State", "Position")), Filters(types=("HOLDS",))):
+    for filters in (Filters(), Filters(types=("Person", "State", "Position")), Filters(types=("HOLDS",)),
+                    Filters(fold=True), Filters(fold=True, types=("Person", "State", "Event", "HOLDS",
+                                                                  "PARTICIPATED_IN"))):
         A = read_simple(mini_template, filters)
-        same_simple_view(A, simple(read_for(mini_template, filters)))
+        same_simple_view(A, simple(select(read_for(mini_template, filters), filters)))
         assert A.number_of_edges() > 0, filters
         arcs = len(M._ties(A, None)[1])
         u, v = next((u, v) for u in A for v in A if u != v and not A.has_edge(u, v))
         A.add_edge(u, v)  # networkx forgets the arrays of a graph it changes
         assert TIES not in A.__networkx_cache__ and len(M._ties(A, None)[1]) == arcs + 2
-    with pytest.raises(ValueError, match="types only"):
+    assert any(d["weight"] > 1 for *_, d in read_simple(mini_template, Filters(fold=True)).edges(data=True))
+    with pytest.raises(ValueError, match="types and folds only"):
         read_simple(mini_template, Filters(as_of=date(2020, 1, 1)))
 
 
 def test_measures_read_the_simple_view_straight_with_the_same_answers(mini_template: str) -> None:
     """centrality, communities and brokers read the simple view straight where the filters
-    set types at most: the same answers as from the filtered MultiDiGraph."""
+    set types (and folding, but brokers) at most: the same answers as from the filtered
+    MultiDiGraph."""
     from relgraph.analytics import api
 
     for filters in (Filters(), Filters(types=("Person", "State", "Event", "Position", "HOLDS", "POST_IN",
-                                              "PARTICIPATED_IN"))):
+                                              "PARTICIPATED_IN")), Filters(fold=True)):
         H = api._graphs(mini_template, filters, weights_only=True)[1]
         for measure in ("degree", "pagerank", "eigenvector", "betweenness", "closeness"):
             ranking = api.centrality(mini_template, filters, measure=measure)

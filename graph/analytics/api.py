@@ -77,10 +77,10 @@ def _graphs(store: str | None, filters: Filters | None, *, weights_only: bool = 
 
 def _simple(store: str | None, filters: Filters | None) -> nx.Graph:
     """The simple view of the graph ``filters`` keep, as the measures take it: read straight
-    into it where the filters set types at most (:func:`read_simple`, half the time at a
-    million relationships), else built from the filtered graph (folded ties weigh)."""
+    into it where the filters set types and folding at most (:func:`read_simple`, half the
+    time at a million relationships), else built from the filtered graph."""
     filters = filters or Filters()
-    if replace(filters, types=()) == Filters():
+    if replace(filters, types=(), fold=False) == Filters():
         return read_simple(store, filters)
     return simple(_graphs(store, filters, weights_only=True)[1])
 

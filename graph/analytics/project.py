@@ -815,12 +815,13 @@ TIES = "relgraph.ties"  # read_simple's ties as arrays, kept in the graph's cach
 
 
 def read_simple(location: str | None, filters: Filters | None = None) -> nx.Graph:
-    """``simple(read_for(location, filters))``, for filters that set node or relationship
-    types at most, read from the store's relationship ends with no MultiDiGraph between:
-    the same nodes (with the same properties), ties, weights and distances, each node's
-    neighbours in the same order (so that sampled sources, Louvain's visits and every sum
-    go as there), only no tie lists its ``relationships`` (no measure reads them). At a
-    million relationships: 4.5 s instead of 8.4 s (benchmarks/README.md).
+    """``simple(select(read_for(location, filters), filters))``, for filters that set node or
+    relationship types and folding at most, read from the store's relationship ends with no
+    MultiDiGraph between: the same nodes (with the same properties), ties, weights and
+    distances, each node's neighbours in the same order (so that sampled sources, Louvain's
+    visits and every sum go as there), only no tie lists its ``relationships`` (no measure
+    reads them). At a million relationships: 4.5 s instead of 8.4 s (benchmarks/README.md).
+    Folding counts the facts each pair shares as :func:`fold` does for measures.
 
     The ties are also kept as arrays in networkx's cache of the graph (``__networkx_cache__``,
     which networkx empties when the graph changes), as ``measures`` reads them: each tie
@@ -829,8 +830,8 @@ def read_simple(location: str | None, filters: Filters | None = None) -> nx.Grap
     import numpy as np
 
     filters = filters or Filters()
-    if replace(filters, types=()) != Filters():
-        raise ValueError(f"read_simple reads types only, not {filters.describe()}")
+    if replace(filters, types=(), fold=False) != Filters():
+        raise ValueError(f"read_simple reads types and folds only, not {filters.describe()}")
     node_types, rel_types = type_sets(filters.types)
     U = nx.Graph(name="relgraph")
     U.graph[SIMPLE] = True
@@ -843,15 +844,21 @@ def read_simple(location: str | None, filters: Filters | None = None) -> nx.Grap
             else:
                 data[node_id] = props
         ends = [rows for _t, rows in st.relationship_ends(rel_types)]
+    ends = [[(a, b) for a, b in rows if a in data and b in data] for rows in ends]  # both ends kept
+    folded: list[tuple[str, str, int]] = []
+    if filters.fold:
+        ends, folded = _fold_ends(data, ends, analysis_config().multi_party)
     nodes = list(data)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    ends = [[(a, b) for a, b in rows if a in index and b in index] for rows in ends]  # both ends kept
     m = sum(map(len, ends))
-    pairs = np.fromiter(map(index.__getitem__, chain.from_iterable(chain.from_iterable(ends))),
-                        dtype=np.int64, count=2 * m).reshape(-1, 2)
-    del ends
-    source, target, pair, weight = _simple_ties(n, pairs[:, 0], pairs[:, 1])
+    pairs = np.fromiter(map(index.__getitem__, chain(chain.from_iterable(chain.from_iterable(ends)),
+                                                     chain.from_iterable((a, b) for a, b, _w in folded))),
+                        dtype=np.int64, count=2 * (m + len(folded))).reshape(-1, 2)
+    weights = np.concatenate([np.ones(m, dtype=np.int64),
+                              np.fromiter((w for _a, _b, w in folded), dtype=np.int64, count=len(folded))])
+    del ends, folded
+    source, target, pair, weight = _simple_ties(n, pairs[:, 0], pairs[:, 1], weights)
     ties = [{"weight": w, "distance": 1 / w} for w in weight.tolist()]
     named = [nodes[j] for j in target.tolist()]
     tied = [ties[q] for q in pair.tolist()]
@@ -865,13 +872,43 @@ def read_simple(location: str | None, filters: Filters | None = None) -> nx.Grap
     return U
 
 
-def _simple_ties(n: int, a: Any, b: Any) -> tuple[Any, Any, Any, Any]:
+def _fold_ends(data: dict[str, Any], ends: list[list[tuple[str, str]]], multi: Collection[str]
+               ) -> tuple[list[list[tuple[str, str]]], list[tuple[str, str, int]]]:
+    """:func:`fold` (``weights_only``) on relationship ends: the multi-party nodes taken out
+    of ``data``, the relationships between the nodes left, and the ties between those
+    linked to the same facts as (a, b, number of facts shared of a type), in fold's order."""
+    facts = {v for v, d in data.items() if d.get("type") in multi}
+    if not facts:
+        return ends, []
+    links: dict[str, set[str]] = {m: set() for m in facts}
+    for rows in ends:
+        for a, b in rows:
+            if a in facts:
+                if b not in facts:
+                    links[a].add(b)
+            elif b in facts:
+                links[b].add(a)
+    count: dict[tuple[str, str, str], int] = {}
+    for m in sorted(facts, key=str):
+        if len(links[m]) < 2:
+            continue
+        mtype = str(data[m].get("type", "fact"))
+        for a, b in combinations(sorted(links[m], key=str), 2):
+            count[a, b, mtype] = count.get((a, b, mtype), 0) + 1
+    for m in facts:
+        del data[m]
+    kept = [[(a, b) for a, b in rows if a not in facts and b not in facts] for rows in ends]
+    return kept, [(a, b, w) for (a, b, _t), w in count.items()]
+
+
+def _simple_ties(n: int, a: Any, b: Any, w: Any = None) -> tuple[Any, Any, Any, Any]:
     """The simple view's ties of the relationships ``a[i] -> b[i]`` (node indices, in the
-    projection's order) between ``n`` nodes, as :func:`simple` makes them: each tie both
-    ways, node by node, each node's neighbours in the order ``simple`` meets them (by the
-    node at the tie's first-met end, then that node's successors in the order their first
-    relationship came); with, for each, the number of its tie and the ties' weights
-    (relationships between the two, either way; self-loops left out).
+    projection's order; ``w[i]`` the weight of each, else 1) between ``n`` nodes, as
+    :func:`simple` makes them: each tie both ways, node by node, each node's neighbours in
+    the order ``simple`` meets them (by the node at the tie's first-met end, then that
+    node's successors in the order their first relationship came); with, for each, the
+    number of its tie, and the ties' weights (summed over the relationships between the
+    two, either way; self-loops left out).
 
     >>> import numpy as np
     >>> s, t, p, w = _simple_ties(3, np.array([2, 0, 2, 1, 1]), np.array([0, 1, 1, 0, 1]))
@@ -882,7 +919,8 @@ def _simple_ties(n: int, a: Any, b: Any) -> tuple[Any, Any, Any, Any]:
 
     loop = a == b
     a, b = a[~loop], b[~loop]
-    directed, first, count = np.unique(a * n + b, return_index=True, return_counts=True)
+    directed, first, inverse = np.unique(a * n + b, return_index=True, return_inverse=True)
+    count = np.bincount(inverse.ravel(), weights=None if w is None else w[~loop], minlength=len(directed))
     u, v = directed // n, directed % n
     met = np.empty(len(directed), dtype=np.int64)  # when simple's walk meets each (u, v)
     met[np.lexsort((first, u))] = np.arange(len(directed))
