@@ -721,20 +721,28 @@ def fold(G: nx.MultiDiGraph, types: Iterable[str] | None = None, *,
 def _fold_weights(G: nx.MultiDiGraph, kept: Mapping[Any, Any]) -> list[tuple[Any, Any, str, Props]]:
     """The ties :func:`fold` makes, each with its type, weight and id only."""
     succ, pred = G._succ, G._pred
-    count: dict[tuple[Any, Any, str], int] = {}
-    for m in sorted((n for n in G if n not in kept), key=str):
-        links = {x for x in chain(pred[m], succ[m]) if x in kept}
-        if len(links) < 2:
-            continue
-        mtype = str(G.nodes[m].get("type", "fact"))
-        for a, b in combinations(sorted(links, key=str), 2):
-            count[a, b, mtype] = count.get((a, b, mtype), 0) + 1
+    links = {m: {x for x in chain(pred[m], succ[m]) if x in kept} for m in G if m not in kept}
     ties = []
-    for (a, b, mtype), weight in count.items():
+    for (a, b, mtype), weight in _shared(links, G._node).items():
         kind = f"SHARED_{mtype.upper()}"
         key = f"{kind}:{a}--{b}"
         ties.append((a, b, key, {"type": kind, "weight": weight, "id": key}))
     return ties
+
+
+def _shared(links: Mapping[Any, Collection[Any]], data: Mapping[Any, Props]
+            ) -> dict[tuple[Any, Any, str], int]:
+    """How many facts of each type each pair of nodes shares, from each fact's ``links`` (the
+    nodes it links) and node ``data``: keyed (a, b, type), in fold's order (facts by id,
+    then pairs by id)."""
+    count: dict[tuple[Any, Any, str], int] = {}
+    for m in sorted(links, key=str):
+        if len(links[m]) < 2:
+            continue
+        mtype = str(data[m].get("type", "fact"))
+        for a, b in combinations(sorted(links[m], key=str), 2):
+            count[a, b, mtype] = count.get((a, b, mtype), 0) + 1
+    return count
 
 
 SIMPLE = "relgraph.simple"  # marks a graph that simple() made
@@ -888,13 +896,7 @@ def _fold_ends(data: dict[str, Any], ends: list[list[tuple[str, str]]], multi: C
                     links[a].add(b)
             elif b in facts:
                 links[b].add(a)
-    count: dict[tuple[str, str, str], int] = {}
-    for m in sorted(facts, key=str):
-        if len(links[m]) < 2:
-            continue
-        mtype = str(data[m].get("type", "fact"))
-        for a, b in combinations(sorted(links[m], key=str), 2):
-            count[a, b, mtype] = count.get((a, b, mtype), 0) + 1
+    count = _shared(links, data)
     for m in facts:
         del data[m]
     kept = [[(a, b) for a, b in rows if a not in facts and b not in facts] for rows in ends]
