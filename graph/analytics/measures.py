@@ -538,21 +538,13 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weighted
     w = "weight" if weighted else None
     found = louvain.louvain_communities(U, weight=w, resolution=resolution, seed=seed) if len(U) else []
     modularity = louvain.modularity(U, found, weight=w, resolution=resolution) if U.number_of_edges() else 0.0
-    # U.degree(weight=w) and label(U, n) summed and looked up straight from U's dicts: through
-    # networkx's views, a second of listing 196,000 nodes' communities
-    adj, data = U._adj, U._node
-    if w is None:
-        degree = {n: len(nbrs) + (n in nbrs) for n, nbrs in adj.items()}
-    else:
-        degree = {n: sum(d.get(w, 1) for d in nbrs.values()) + (nbrs[n].get(w, 1) if n in nbrs else 0)
-                  for n, nbrs in adj.items()}
-    names = {n: str(d.get("name", n)) for n, d in data.items()}
-    groups = [sorted(members, key=lambda n: (-degree[n], names[n], str(n))) for members in found]
-    groups.sort(key=lambda g: (-len(g), names[g[0]]))  # Louvain's communities are never empty
+    degree = dict(U.degree(weight=w))
+    groups = [sorted(members, key=lambda n: (-degree[n], label(U, n), str(n))) for members in found]
+    groups.sort(key=lambda g: (-len(g), label(U, g[0])))  # Louvain's communities are never empty
     listed = []
     for number, order in enumerate(groups, 1):
-        types = Counter(str(data[n].get("type", "")) for n in order)
-        listed.append(Community(number, order, [names[n] for n in order],
+        types = Counter(str(U.nodes[n].get("type", "")) for n in order)
+        listed.append(Community(number, order, [label(U, n) for n in order],
                                 dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))))
     shown = [c for c in listed if len(c.members) >= min_size]
     return Communities(shown, modularity, seed, resolution, sum(1 for c in listed if len(c.members) == 1))
