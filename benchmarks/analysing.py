@@ -147,7 +147,7 @@ def run(bench: Run, store: str, work: Path, *, repeats: int, samples: dict[str, 
     assert U is not None
     bench.add(Figure("analytics", "simple view read straight (read_simple), as measures read it", "s",
                      straight, "projection, then simple()", through,
-                     note="centrality, communities and brokers where the filters set types at most"))
+                     note="centrality, communities and brokers under type filters and --fold"))
     build, (Gi, index) = timed(lambda: _igraph(U))
     n, m = U.number_of_nodes(), U.number_of_edges()
     print(f"analytics: simple view {n:,} nodes, {m:,} ties; igraph build {build:.2f} s", file=sys.stderr)

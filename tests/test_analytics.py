@@ -374,7 +374,7 @@ def test_the_simple_view_read_straight_from_the_store_is_simples(mini_template: 
         A.add_edge(u, v)  # networkx forgets the arrays of a graph it changes
         assert TIES not in A.__networkx_cache__ and len(M._ties(A, None)[1]) == arcs + 2
     assert any(d["weight"] > 1 for *_, d in read_simple(mini_template, Filters(fold=True)).edges(data=True))
-    with pytest.raises(ValueError, match="types and folds only"):
+    with pytest.raises(ValueError, match="types and fold only"):
         read_simple(mini_template, Filters(as_of=date(2020, 1, 1)))
 
 

@@ -63,10 +63,10 @@ def _graphs(store: str | None, filters: Filters | None, *, weights_only: bool = 
     the graph the filters keep (the same object where types are all they set).
     ``weights_only``: for measures, which need of folded ties only their weights."""
     filters = filters or Filters()
-    if replace(filters, types=()) == Filters():
+    if filters.only("types"):
         G0 = read_for(store, filters)
         return G0, G0
-    if replace(filters, types=(), states=(), state_depth=1, fold=False) == Filters():
+    if filters.only("types", "states", "state_depth", "fold"):
         # folding and the states' ego networks need no copy first
         G0 = read_for(store, filters, weights_only=weights_only)
         return G0, select(G0, filters, copy=False, weights_only=weights_only)
@@ -80,7 +80,7 @@ def _simple(store: str | None, filters: Filters | None) -> nx.Graph:
     into it where the filters set types and folding at most (:func:`read_simple`, half the
     time at a million relationships), else built from the filtered graph."""
     filters = filters or Filters()
-    if replace(filters, types=(), fold=False) == Filters():
+    if filters.only("types", "fold"):
         return read_simple(store, filters)
     return simple(_graphs(store, filters, weights_only=True)[1])
 
@@ -172,7 +172,7 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
         raise UsageError("--camps takes two states, e.g. --camps Russia,DPRK")
     filters = filters or Filters()
     camp_of = None
-    if replace(filters, types=()) == Filters():
+    if filters.only("types"):
         # the simple view read straight, and the camps from the relationships they follow
         G0 = H = read_simple(store, filters)
         node_types, rel_types = type_sets(filters.types)
