@@ -360,32 +360,62 @@ def test_simple_ties_are_the_simple_views_own(seed: int) -> None:
 
 def test_the_simple_view_read_straight_from_the_store_is_simples(mini_template: str) -> None:
     """read_simple gives the simple view of read_for's graph, selected (folded), under every
-    filter it takes; other filters are refused (they go through the MultiDiGraph)."""
-    from relgraph.analytics.project import TIES, read_for, read_simple
+    filter it takes; the states' networks are refused (they go through the MultiDiGraph)."""
+    from relgraph.analytics.project import TIES, read_for, read_simple, relationships
 
     for filters in (Filters(), Filters(types=("Person", "State", "Position")), Filters(types=("HOLDS",)),
                     Filters(fold=True), Filters(fold=True, types=("Person", "State", "Event", "HOLDS",
-                                                                  "PARTICIPATED_IN"))):
+                                                                  "PARTICIPATED_IN")),
+                    Filters(as_of=date(2019, 4, 25)), Filters(as_of=date(2010, 12, 31), fold=True),
+                    Filters(start=date(2023, 9, 1), end=date(2024, 6, 30)), Filters(start=date(2024, 1, 1)),
+                    Filters(statuses=("confirmed",)), Filters(statuses=("confirmed", "reported"), fold=True),
+                    Filters(as_of=date(2024, 6, 30), statuses=("confirmed",),
+                            types=("Person", "State", "Event", "PARTICIPATED_IN"))):
         A = read_simple(mini_template, filters)
-        same_simple_view(A, simple(select(read_for(mini_template, filters), filters)))
+        H = select(read_for(mini_template, filters), filters)
+        same_simple_view(A, simple(H))
+        assert relationships(A) == H.number_of_edges() == relationships(simple(H))
         assert A.number_of_edges() > 0, filters
         arcs = len(M._ties(A, None)[1])
         u, v = next((u, v) for u in A for v in A if u != v and not A.has_edge(u, v))
         A.add_edge(u, v)  # networkx forgets the arrays of a graph it changes
         assert TIES not in A.__networkx_cache__ and len(M._ties(A, None)[1]) == arcs + 2
     assert any(d["weight"] > 1 for *_, d in read_simple(mini_template, Filters(fold=True)).edges(data=True))
-    with pytest.raises(ValueError, match="types and fold only"):
-        read_simple(mini_template, Filters(as_of=date(2020, 1, 1)))
+    # each filter leaves ties out, so the cases above test its rule
+    every = read_simple(mini_template).number_of_edges()
+    for f in (Filters(as_of=date(2019, 4, 25)), Filters(start=date(2024, 1, 1)),
+              Filters(statuses=("confirmed",))):
+        assert 0 < read_simple(mini_template, f).number_of_edges() < every, f
+    with pytest.raises(ValueError, match="no states' networks"):
+        read_simple(mini_template, Filters(states=("Russia",)))
+
+
+def test_compare_reads_both_simple_views_at_once_with_the_same_answer(mini_template: str) -> None:
+    """compare reads the two dates' simple views in one pass (read_simples): the same rows as
+    from the two filtered MultiDiGraphs, folded, by status, around a node."""
+    from relgraph.analytics import api
+    from relgraph.analytics import temporal as T
+
+    for filters in (Filters(), Filters(fold=True), Filters(statuses=("confirmed", "reported")),
+                    Filters(start=date(2000, 1, 1), types=("Person", "State", "Event", "PARTICIPATED_IN"))):
+        for dates in (["2001", "2024-06"], ["2019-04-25", "2019-04-24"]):
+            _names, g1, g2 = api._snapshots(mini_template, filters, dates)
+            for node, measure in ((None, "degree"), ("state:RUS", "pagerank")):
+                ours = api.compare(dates, mini_template, filters, node="Russia" if node else None,
+                                   measure=measure).rows()
+                assert ours == T.compare(g1, g2, node=node, measure=measure, labels=tuple(dates)).rows()
+                assert ours[1][1:3] == [g1.number_of_edges(), g2.number_of_edges()]
 
 
 def test_measures_read_the_simple_view_straight_with_the_same_answers(mini_template: str) -> None:
-    """centrality, communities and brokers read the simple view straight where the filters
-    set types (and folding, but brokers) at most: the same answers as from the filtered
-    MultiDiGraph."""
+    """centrality, communities and brokers read the simple view straight (brokers where the
+    filters set types at most): the same answers as from the filtered MultiDiGraph."""
     from relgraph.analytics import api
 
     for filters in (Filters(), Filters(types=("Person", "State", "Event", "Position", "HOLDS", "POST_IN",
-                                              "PARTICIPATED_IN")), Filters(fold=True)):
+                                              "PARTICIPATED_IN")), Filters(fold=True),
+                    Filters(as_of=date(2019, 4, 25)), Filters(start=date(2018, 1, 1), statuses=("confirmed",),
+                                                              fold=True)):
         H = api._graphs(mini_template, filters, weights_only=True)[1]
         for measure in ("degree", "pagerank", "eigenvector", "betweenness", "closeness"):
             ranking = api.centrality(mini_template, filters, measure=measure)

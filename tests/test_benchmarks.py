@@ -124,13 +124,15 @@ def test_queries_return_the_same_rows_after_either_load(generated: Generated, st
 
 def test_the_simple_view_read_straight_is_simples_on_generated_data(stores: dict[str, str]) -> None:
     """read_simple (what centrality, communities and brokers read) on the generated graph, whose
-    persons meet each other many times and both ways, also folded: simple(select(read_for(...)))
+    persons meet each other many times and both ways, also folded and dated: simple(select(read_for(...)))
     but for the ties' relationship lists, each node's neighbours in the same order."""
     from test_analytics import same_simple_view
 
     from relgraph.analytics.project import Filters, read_for, read_simple, select, simple
 
-    for filters in (Filters(), Filters(types=("Person", "State", "Event")), Filters(fold=True)):
+    for filters in (Filters(), Filters(types=("Person", "State", "Event")), Filters(fold=True),
+                    Filters.parse(as_of="2015"),
+                    Filters.parse(start="2010", end="2019", statuses="confirmed,reported", fold=True)):
         A = read_simple(stores["relgraph"], filters)
         assert A.number_of_edges() > 100
         same_simple_view(A, simple(select(read_for(stores["relgraph"], filters), filters)))

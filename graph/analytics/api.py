@@ -26,9 +26,11 @@ from relgraph.analytics.project import (
     Filters,
     analysis_config,
     fill,
+    parse_day,
     read_for,
     read_selected,
     read_simple,
+    read_simples,
     read_store,
     resolve,
     select,
@@ -77,10 +79,10 @@ def _graphs(store: str | None, filters: Filters | None, *, weights_only: bool = 
 
 def _simple(store: str | None, filters: Filters | None) -> nx.Graph:
     """The simple view of the graph ``filters`` keep, as the measures take it: read straight
-    into it where the filters set types and folding at most (:func:`read_simple`, half the
-    time at a million relationships), else built from the filtered graph."""
+    into it (:func:`read_simple`, half the time at a million relationships), or where the
+    filters cut states' networks, built from the filtered graph."""
     filters = filters or Filters()
-    if filters.only("types", "fold"):
+    if not filters.states:
         return read_simple(store, filters)
     return simple(_graphs(store, filters, weights_only=True)[1])
 
@@ -215,13 +217,16 @@ def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: b
     """The graph of the nodes kept (for names), and the graph at each of the two dates,
     read in one pass (for measures only, unless ``full``; with ``differences``, only the
     relationships that are not in both, see :func:`read_selected`)."""
-    from relgraph.analytics.project import parse_day
+    names, (g1, g2) = read_selected(store, _at(filters, dates), full=full, dated=True, weights_only=not full,
+                                    differences=differences)
+    return names, g1, g2
 
+
+def _at(filters: Filters, dates: list[Any]) -> list[Filters]:
+    """``filters`` as of each of the two ``dates``."""
     if len(dates) != 2:
         raise UsageError("compare needs two dates: --as-of DATE1 --as-of DATE2")
-    names, (g1, g2) = read_selected(store, [replace(filters, as_of=parse_day(d, end=True)) for d in dates],
-                                    full=full, dated=True, weights_only=not full, differences=differences)
-    return names, g1, g2
+    return [replace(filters, as_of=parse_day(d, end=True)) for d in dates]
 
 
 @_gc_paused
@@ -234,7 +239,10 @@ def compare(dates: list[Any], store: str | None = None, filters: Filters | None 
         from relgraph.analytics import gds
 
         return gds.compare(dates, store, filters, node=node, measure=measure, top=top, seed=seed)
-    G0, g1, g2 = _snapshots(store, filters, dates)
+    if filters.states:
+        G0, g1, g2 = _snapshots(store, filters, dates)
+    else:  # the simple views read straight (see _simple)
+        G0, (g1, g2) = read_simples(store, _at(filters, dates))
     center = None
     if node is not None:
         center = resolve(G0, node)

@@ -788,6 +788,7 @@ def simple(G: nx.Graph) -> nx.Graph:
         return G
     U = nx.Graph(**G.graph)
     U.graph[SIMPLE] = True
+    U.graph[RELATIONSHIPS] = G.number_of_edges()
     U.add_nodes_from(G.nodes(data=True))
     if G.is_directed() and G.is_multigraph():
         _simple_from_multidigraph(G, U)
@@ -807,6 +808,18 @@ def simple(G: nx.Graph) -> nx.Graph:
     for _u, _v, d in U.edges(data=True):
         d["distance"] = 1 / d["weight"] if d["weight"] else float("inf")
     return U
+
+
+def relationships(G: nx.Graph) -> int:
+    """How many relationships ``G`` holds; of a simple view, how many it was made of.
+
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "a"), ("a", "a")])
+    >>> relationships(G), relationships(simple(G)), simple(G).number_of_edges()
+    (3, 3, 1)
+    """
+    if G.graph.get(SIMPLE) and RELATIONSHIPS in G.graph:
+        return int(G.graph[RELATIONSHIPS])
+    return G.number_of_edges()
 
 
 def _simple_from_multidigraph(G: nx.MultiDiGraph, U: nx.Graph) -> None:
@@ -841,43 +854,99 @@ def _simple_from_multidigraph(G: nx.MultiDiGraph, U: nx.Graph) -> None:
 
 
 TIES = "relgraph.ties"  # read_simple's ties as arrays, kept in the graph's cache (see read_simple)
+RELATIONSHIPS = "relgraph.relationships"  # how many relationships a simple view was made of
 
 
 def read_simple(location: str | None, filters: Filters | None = None) -> nx.Graph:
-    """``simple(select(read_for(location, filters), filters))``, for filters that set node or
-    relationship types and folding at most, read from the store's relationship ends with no
-    MultiDiGraph between: the same nodes (with the same properties), ties, weights and
-    distances, each node's neighbours in the same order (so that sampled sources, Louvain's
-    visits and every sum go as there), only no tie lists its ``relationships`` (no measure
-    reads them). At a million relationships: 4.5 s instead of 8.4 s (benchmarks/README.md).
-    Folding counts the facts each pair shares as :func:`fold` does for measures.
+    """``simple(select(read_for(location, filters), filters))``, for filters that cut no states'
+    networks, read from the store's relationship ends with no MultiDiGraph between: the same
+    nodes (with the same properties), ties, weights and distances, each node's neighbours in
+    the same order (so that sampled sources, Louvain's visits and every sum go as there),
+    only no tie lists its ``relationships`` (no measure reads them). At a million
+    relationships: 4.5 s instead of 8.4 s (benchmarks/README.md). Folding counts the facts
+    each pair shares as :func:`fold` does for measures; statuses and dates are tested once
+    per different set of values a relationship type's rows hold.
 
     The ties are also kept as arrays in networkx's cache of the graph (``__networkx_cache__``,
     which networkx empties when the graph changes), as ``measures`` reads them: each tie
-    both ways, node by node in adjacency order, with its weight.
+    both ways, node by node in adjacency order, with its weight. The graph's
+    ``RELATIONSHIPS`` attribute is the number of relationships it was made of, as
+    :func:`simple` records it.
     """
+    return read_simples(location, [filters or Filters()])[1][0]
+
+
+def read_simples(location: str | None, filters: Sequence[Filters]) -> tuple[nx.Graph, list[nx.Graph]]:
+    """:func:`read_simple` for each of ``filters`` (they must keep the same types), read once,
+    and a graph of the nodes of the types kept and no ties, to resolve names against (as
+    :func:`read_selected` gives it)."""
+    schema = load_schema()
+    first = filters[0]
+    if any(f.types != first.types for f in filters):
+        raise ValueError("read_simples: the filters must keep the same types")
+    cut = [f for f in filters if f.states]
+    if cut:
+        raise ValueError(f"read_simple takes no states' networks ({cut[0].describe()}): for those, "
+                         "simple(select(read_for(location, filters), filters))")
+    node_types, rel_types = type_sets(first.types, schema)
+    fields = (("status",) if any(f.statuses for f in filters) else ()) + (
+        REL_DATE_FIELDS if any(f.as_of or f.start or f.end for f in filters) else ())
+    with open_store(location, read_only=True) as st:
+        data = _node_records(st, node_types, NODE_FIELDS)
+        ends = list(st.relationship_ends(rel_types, fields))
+    names = nx.Graph(name="relgraph")
+    names._node.update(data)
+    graphs = []
+    for i, f in enumerate(filters):
+        node_ok, rel_ok = _tests(f, schema)
+        kept = {v: d if i == 0 else dict(d) for v, d in data.items() if node_ok(d)}
+        tested = bool(f.statuses or f.as_of or f.start or f.end)
+        graphs.append(_simple_view(kept, [_kept_ends(t, rows, kept, fields if tested else (), rel_ok)
+                                          for t, rows in ends], f.fold, schema))
+    return names, graphs
+
+
+REL_DATE_FIELDS = tuple(f for d in ("date", "validFrom", "validTo") for f in (d, d + SUFFIX))
+
+
+def _kept_ends(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[Any], fields: Sequence[str],
+               rel_ok: Callable[[Props], bool]) -> list[tuple[Any, Any]]:
+    """The (source, target) of the ``rows`` of :meth:`Store.relationship_ends` whose ends are
+    ``kept`` and, where ``fields`` are given (the rows' values after the ends), that
+    ``rel_ok`` keeps: tested once per different set of values."""
+    if not fields:
+        return [(row[0], row[1]) for row in rows if row[0] in kept and row[1] in kept]
+    verdict: dict[tuple[Any, ...], bool] = {}
+    out = []
+    for a, b, *values in rows:
+        if a in kept and b in kept:
+            key = tuple(values)
+            ok = verdict.get(key)
+            if ok is None:
+                ok = verdict[key] = rel_ok({**dict(zip(fields, key, strict=True)), "type": rel_type})
+            if ok:
+                out.append((a, b))
+    return out
+
+
+def _simple_view(data: dict[str, Any], ends: list[list[tuple[Any, Any]]], folding: bool,
+                 schema: Schema) -> nx.Graph:
+    """The simple view of the nodes ``data`` (ids to properties, in the projection's order;
+    the graph's own) and the relationships ``ends`` (per type, in the projection's order)."""
     import numpy as np
 
-    filters = filters or Filters()
-    if not filters.only("types", "fold"):
-        raise ValueError(f"read_simple takes types and fold only, not {filters.describe()}: for other "
-                         "filters, simple(select(read_for(location, filters), filters))")
-    node_types, rel_types = type_sets(filters.types)
     U = nx.Graph(name="relgraph")
     U.graph[SIMPLE] = True
-    with open_store(location, read_only=True) as st:
-        data = U._node
-        data.update(_node_records(st, node_types, NODE_FIELDS))
-        ends = [rows for _t, rows in st.relationship_ends(rel_types)]
-    ends = [[(a, b) for a, b in rows if a in data and b in data] for rows in ends]  # both ends kept
+    U._node.update(data)
     folded: list[tuple[str, str, int]] = []
-    if filters.fold:
-        ends, folded = _fold_ends(data, ends, analysis_config().multi_party)
+    if folding:
+        ends, folded = _fold_ends(U._node, ends, analysis_config(schema).multi_party)
     # the relationships (weight 1 each), then the folded ties with their weights, as fold adds them
     edges = [*chain.from_iterable(ends), *((a, b) for a, b, _w in folded)]
+    U.graph[RELATIONSHIPS] = len(edges)
     weights = np.array([1] * (len(edges) - len(folded)) + [w for _a, _b, w in folded], dtype=np.int64)
     del ends, folded
-    nodes = list(data)
+    nodes = list(U._node)
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     pairs = np.fromiter(map(index.__getitem__, chain.from_iterable(edges)), dtype=np.int64,

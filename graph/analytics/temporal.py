@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from relgraph.analytics.measures import rank, scores
-from relgraph.analytics.project import label, simple
+from relgraph.analytics.project import label, relationships, simple
 from relgraph.errors import UsageError
 
 
@@ -90,7 +90,7 @@ def summary(G: nx.Graph, U: nx.Graph | None = None) -> dict[str, float]:
     comps = list(nx.connected_components(U)) if len(U) else []
     return {
         "nodes": G.number_of_nodes(),
-        "relationships": G.number_of_edges(),
+        "relationships": relationships(G),
         "ties": U.number_of_edges(),
         "density": nx.density(U) if len(U) > 1 else 0.0,
         "components": len(comps),

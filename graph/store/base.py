@@ -109,14 +109,15 @@ class Store(ABC):
         """Every relationship as (id, type, source id, target id, properties); ``types``,
         ``fields`` and ``ids`` as for :meth:`iter_nodes`."""
 
-    def relationship_ends(self, types: Collection[str] | None = None
-                          ) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+    def relationship_ends(self, types: Collection[str] | None = None, fields: Sequence[str] = ()
+                          ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
         """Each relationship type's (source id, target id) pairs, in :meth:`iter_relationships`'
         order, with no properties (a type with none left out): what measures on the ties
-        between nodes need."""
-        ends: dict[str, list[tuple[str, str]]] = {}
-        for _id, rel_type, source, target, _props in self.iter_relationships(types, ()):
-            ends.setdefault(rel_type, []).append((source, target))
+        between nodes need. With ``fields``, each row goes on with those properties' values
+        in that order (None where a relationship or its type has none): what filters test."""
+        ends: dict[str, list[tuple[Any, ...]]] = {}
+        for _id, rel_type, source, target, props in self.iter_relationships(types, fields):
+            ends.setdefault(rel_type, []).append((source, target, *map(props.get, fields)))
         yield from ends.items()
 
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],

@@ -298,13 +298,16 @@ class EmbeddedStore(Store):
                 props["id"] = rel_id
                 yield rel_id, t, a, b, props
 
-    def relationship_ends(self, types: Collection[str] | None = None
-                          ) -> Iterator[tuple[str, Sequence[Sequence[str]]]]:
+    def relationship_ends(self, types: Collection[str] | None = None, fields: Sequence[str] = ()
+                          ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
         for t in self._rel_tables():
-            if types is None or t in types:
-                rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN a.id, b.id ORDER BY r.id")[1]
-                if rows:
-                    yield t, rows
+            if types is not None and t not in types:
+                continue
+            have = set(self._fields(self.schema.relationships[t].properties, fields))
+            cols = "".join(f", r.{f}" if f in have else ", NULL" for f in fields)
+            rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN a.id, b.id{cols} ORDER BY r.id")[1]
+            if rows:
+                yield t, rows
 
     def _fields(self, props: dict[str, Property], fields: Sequence[str]) -> list[str]:
         """The columns of a table among ``fields``: schema names only, never text from outside."""
