@@ -901,8 +901,10 @@ def read_simples(location: str | None, filters: Sequence[Filters]) -> tuple[nx.G
         node_ok, rel_ok = _tests(f, schema)
         kept = {v: d if i == 0 else dict(d) for v, d in data.items() if node_ok(d)}
         tested = bool(f.statuses or f.as_of or f.start or f.end)
-        graphs.append(_simple_view(kept, [_kept_ends(t, rows, kept, fields if tested else (), rel_ok)
-                                          for t, rows in ends], f.fold, schema))
+        selected = [_kept_ends(t, rows, kept, fields if tested else (), rel_ok) for t, rows in ends]
+        if i == len(filters) - 1:
+            del ends  # the rows as read: their ids and lists were 200 MB of the peak at 1M
+        graphs.append(_simple_view(kept, selected, f.fold, schema))
     return names, graphs
 
 
@@ -932,19 +934,21 @@ def _kept_ends(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[An
 def _simple_view(data: dict[str, Any], ends: list[list[tuple[Any, Any]]], folding: bool,
                  schema: Schema) -> nx.Graph:
     """The simple view of the nodes ``data`` (ids to properties, in the projection's order;
-    the graph's own) and the relationships ``ends`` (per type, in the projection's order)."""
+    the graph's own) and the relationships ``ends`` (per type, in the projection's order;
+    emptied once read, so that the ids go as soon as they are numbered)."""
     import numpy as np
 
     U = nx.Graph(name="relgraph")
     U.graph[SIMPLE] = True
     U._node.update(data)
-    folded: list[tuple[str, str, int]] = []
+    given, folded = ends, []
     if folding:
         ends, folded = _fold_ends(U._node, ends, analysis_config(schema).multi_party)
     # the relationships (weight 1 each), then the folded ties with their weights, as fold adds them
     edges = [*chain.from_iterable(ends), *((a, b) for a, b, _w in folded)]
     U.graph[RELATIONSHIPS] = len(edges)
     weights = np.array([1] * (len(edges) - len(folded)) + [w for _a, _b, w in folded], dtype=np.int64)
+    given.clear()
     del ends, folded
     nodes = list(U._node)
     n = len(nodes)
