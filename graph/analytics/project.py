@@ -37,7 +37,7 @@ import difflib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import chain, combinations
+from itertools import chain, combinations, islice
 from typing import Any
 
 import networkx as nx
@@ -961,10 +961,9 @@ def _simple_view(data: dict[str, Any], ends: list[list[tuple[Any, Any]]], foldin
     named = [nodes[j] for j in target.tolist()]
     tied = [ties[q] for q in pair.tolist()]
     adj = U._adj
-    start = 0
+    neighbours = zip(named, tied, strict=True)
     for v, count in zip(nodes, np.bincount(source, minlength=n).tolist(), strict=True):
-        adj[v] = dict(zip(named[start:start + count], tied[start:start + count], strict=True))
-        start += count
+        adj[v] = dict(islice(neighbours, count))
     U.__networkx_cache__[TIES] = (source.astype(np.intp), target.astype(np.intp),
                                   weight[pair].astype(float))
     return U
@@ -1015,7 +1014,8 @@ def _simple_ties(n: int, a: Any, b: Any, w: Any = None) -> tuple[Any, Any, Any, 
     count = np.bincount(inverse.ravel(), weights=None if w is None else w[~loop], minlength=len(directed))
     u, v = directed // n, directed % n
     met = np.empty(len(directed), dtype=np.int64)  # when simple's walk meets each (u, v)
-    met[np.lexsort((first, u))] = np.arange(len(directed))
+    span = len(a) + 1  # one sort by a single key: lexsort's two passes cost twice as much
+    met[np.argsort(u * span + first, kind="stable")] = np.arange(len(directed))
     undirected, tie = np.unique(np.minimum(u, v) * n + np.maximum(u, v), return_inverse=True)
     k = len(undirected)
     when = np.full(k, len(directed), dtype=np.int64)
@@ -1024,7 +1024,7 @@ def _simple_ties(n: int, a: Any, b: Any, w: Any = None) -> tuple[Any, Any, Any, 
     lo, hi = undirected // n, undirected % n
     x, y = np.concatenate([lo, hi]), np.concatenate([hi, lo])
     number = np.concatenate([np.arange(k), np.arange(k)])
-    order = np.lexsort((np.concatenate([when, when]), x))
+    order = np.argsort(x * (len(directed) + 1) + np.concatenate([when, when]), kind="stable")
     return x[order], y[order], number[order], weight
 
 
