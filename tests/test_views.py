@@ -494,3 +494,47 @@ def test_a_query_view_draws_what_its_rows_are_about(tmp_path: Path, bundled_temp
             assert set(cells) & shown, (name, row)
         drawn[name] = report.nodes
     assert drawn["visits"] > 5 and drawn["treaties"] > 5 and len(drawn) >= 12, drawn
+
+
+def test_a_summary_reads_the_busiest_nodes_straight(mini_template: str) -> None:
+    """read_busiest gives what a view's summary took of the whole filtered graph (the n nodes
+    with the most relationships, and the relationships among them, with the same properties
+    in the same order), and the same page; None where the graph is small enough, folded or
+    cut to states' networks (the view reads the whole graph then)."""
+    from relgraph.analytics import Filters
+    from relgraph.analytics.project import induced, read_busiest, read_for, select
+    from relgraph.views import page
+
+    for filters in (Filters(), Filters(types=("Person", "State", "Event", "PARTICIPATED_IN", "HOLDS")),
+                    Filters(as_of=date(2019, 4, 25)),
+                    Filters(start=date(2023, 1, 1), statuses=("confirmed",))):
+        H = select(read_for(mini_template, filters, status=True), filters)
+        for n in (1, 3, 5):
+            found = read_busiest(mini_template, filters, n, more_than=2)
+            assert found is not None
+            total, B = found
+            ranked = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]
+            S = induced(H, (v for v, _deg in ranked))
+            assert total == H.number_of_nodes()
+            assert list(B.nodes(data=True)) == list(S.nodes(data=True))
+            assert list(B.edges(keys=True, data=True)) == list(S.edges(keys=True, data=True))
+        assert B.number_of_edges() and all(d.get("status") for *_e, d in B.edges(data=True))
+        assert read_busiest(mini_template, filters, 3, more_than=H.number_of_nodes()) is None
+        straight = page(store=mini_template, filters=filters, max_nodes=3)
+        whole = page(store=mini_template, filters=filters, max_nodes=3,
+                     kept={"filters": filters, "graph": read_for(mini_template, filters, status=True)})
+        assert straight == whole and straight.summary_of == H.number_of_nodes()
+    assert read_busiest(mini_template, Filters(fold=True), 3, more_than=0) is None
+    assert read_busiest(mini_template, Filters(states=("Russia",)), 3, more_than=0) is None
+
+
+def test_a_summarys_bundled_ties_count_their_statuses(bundled_template: str) -> None:
+    """A summary draws the relationships of one type between two of its nodes as one tie,
+    which counts their statuses (the lean read had left the statuses out: "no status 3")."""
+    from relgraph.views import page
+
+    drawn = page(store=bundled_template, max_nodes=80, size_by=None)
+    assert drawn.summary_of and drawn.summary_of > 80
+    counted = re.findall(r'"statuses": ?"([^"]*)"', drawn.html)
+    assert len(counted) >= 2 and all(re.fullmatch(r"(confirmed|reported|alleged|denied) \d+(, \w+ \d+)*", c)
+                                     for c in counted), counted

@@ -303,7 +303,7 @@ class EmbeddedStore(Store):
         for t in self._rel_tables():
             if types is not None and t not in types:
                 continue
-            have = set(self._fields(self.schema.relationships[t].properties, fields))
+            have = {*self._fields(self.schema.relationships[t].properties, fields), "id"}
             cols = "".join(f", r.{f}" if f in have else ", NULL" for f in fields)
             rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN a.id, b.id{cols} ORDER BY r.id")[1]
             if rows:

@@ -176,7 +176,17 @@ def page(*, store: Any = None, filters: Any = None,
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
-    from relgraph.analytics.project import Filters, every_field, fill, read_for, read_store, resolve, select
+    from relgraph.analytics.project import (
+        Filters,
+        every_field,
+        fill,
+        induced,
+        read_busiest,
+        read_for,
+        read_store,
+        resolve,
+        select,
+    )
     from relgraph.analytics.temporal import ego
     from relgraph.views.html import render_html, view_data
 
@@ -192,11 +202,19 @@ def page(*, store: Any = None, filters: Any = None,
         raise UsageError(f"--max-nodes {max_nodes}: give 0 (no limit) or more")
 
     filters = filters or Filters()
-    # Names and what the filters test first; whole records only of what is drawn (fill).
-    if kept is not None and kept.get("filters") == filters:
+    n = min(SUMMARY_NODES, max_nodes)
+    busiest = None
+    if query is None and focus is None and top is None and max_nodes and not (
+            kept is not None and kept.get("filters") == filters):
+        # The whole graph: where it is too big, its busiest nodes read straight.
+        busiest = read_busiest(store, filters, n, more_than=max_nodes)
+    # Names, statuses and what the filters test first; whole records only of what is drawn (fill).
+    if busiest is not None:
+        G0 = None
+    elif kept is not None and kept.get("filters") == filters:
         G0 = kept["graph"]
     else:
-        G0 = read_for(store, filters)
+        G0 = read_for(store, filters, status=True)  # a summary counts the statuses it bundles
         if kept is not None:
             kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
     documents = kept.get("documents") if kept is not None else None
@@ -205,11 +223,16 @@ def page(*, store: Any = None, filters: Any = None,
                                     node_fields=every_field()[0]).nodes(data=True))
         if kept is not None:
             kept["documents"] = documents
-    H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
     scope = filters.describe()
     what = "the whole graph"
 
+    summary_of: int | None = None
+    if G0 is not None:
+        H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
+    else:
+        summary_of, H = busiest
     if query is not None:
+        assert G0 is not None
         from relgraph.queries import run_query
 
         result = run_query(query, params or {}, store=store, extra=queries_dirs)
@@ -235,6 +258,7 @@ def page(*, store: Any = None, filters: Any = None,
         what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
 
     if focus is not None:
+        assert G0 is not None
         center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
         if center not in H:
             raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
@@ -254,16 +278,17 @@ def page(*, store: Any = None, filters: Any = None,
         kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
         H = H.subgraph(s.id for s in kept).copy()
         what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
-    summary_of, hint = None, ""
-    if max_nodes and H.number_of_nodes() > max_nodes:
+    hint = ""
+    if busiest is None and max_nodes and H.number_of_nodes() > max_nodes:
         if top is not None:
             raise UsageError(
                 f"--top {top} leaves {H.number_of_nodes():,} nodes, too many for a readable view (the "
                 f"limit is {max_nodes:,}): give a smaller --top, or raise --max-nodes (0: no limit)")
         summary_of = H.number_of_nodes()
-        n = min(SUMMARY_NODES, max_nodes)
-        kept = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]  # relationships, not neighbours
-        H = strongest(bundle(H.subgraph(node for node, _deg in kept)), SUMMARY_TIES)
+        ranked = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]  # relationships, not neighbours
+        H = induced(H, (node for node, _deg in ranked))
+    if summary_of is not None:
+        H = strongest(bundle(H), SUMMARY_TIES)
         what += (f", a summary: the {plural(n, 'node')} of {summary_of:,} with the most relationships, "
                  f"each with its {SUMMARY_TIES} strongest ties")
         hint = (f"more than {max_nodes:,} nodes would be unreadable: drill in with relgraph view --focus "
