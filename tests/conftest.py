@@ -272,7 +272,8 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
         rels = list(st.iter_relationships(rel_types, SOME_FIELDS))
         ends = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends(rel_types)]
         every_end = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends()]
-        valued = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends(rel_types, SOME_FIELDS)]
+        valued = [(t, [tuple(e) for e in rows])
+                  for t, rows in st.relationship_ends(rel_types, ("id", *SOME_FIELDS))]
 
     def cut(p: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in p.items() if k in SOME_FIELDS or k == "id"}
@@ -282,7 +283,7 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
     types_in_order = list(dict.fromkeys(t for _i, t, *_ in full[1]))
     assert every_end == [(t, [(a, b) for _i, u, a, b, _p in full[1] if u == t]) for t in types_in_order]
     assert ends == [e for e in every_end if e[0] in rel_types]
-    assert valued == [(t, [(a, b, *map(p.get, SOME_FIELDS)) for _i, u, a, b, p in full[1] if u == t])
+    assert valued == [(t, [(a, b, *map(p.get, ("id", *SOME_FIELDS))) for _i, u, a, b, p in full[1] if u == t])
                       for t in types_in_order if t in rel_types]
     assert any(v is not None for _t, rows in valued for row in rows for v in row[2:])
     assert len(nodes) > len(node_types) and len(rels) > len(rel_types)  # something was read of each

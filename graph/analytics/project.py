@@ -952,17 +952,12 @@ def read_busiest(location: str | None, filters: Filters, n: int, *, more_than: i
     degree = dict.fromkeys(kept, 0)
     rels = []
     for t, rows in ends:
-        verdict: dict[tuple[Any, ...], bool] = {}
+        verdicts = _Verdicts(t, fields, rel_ok)
         for a, b, rel_id, *values in rows:
-            if a in kept and b in kept:
-                key = tuple(values)
-                ok = verdict.get(key)
-                if ok is None:
-                    ok = verdict[key] = rel_ok({**dict(zip(fields, key, strict=True)), "type": t})
-                if ok:
-                    degree[a] += 1
-                    degree[b] += 1
-                    rels.append((a, b, rel_id, t, values))
+            if a in kept and b in kept and verdicts[tuple(values)]:
+                degree[a] += 1
+                degree[b] += 1
+                rels.append((a, b, rel_id, t, values))
     del ends
     busiest = {v for v, _d in heapq.nsmallest(n, degree.items(), key=lambda vd: (-vd[1], str(vd[0])))}
     H = nx.MultiDiGraph(name="relgraph")
@@ -980,20 +975,25 @@ def _kept_ends(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[An
                rel_ok: Callable[[Props], bool]) -> list[tuple[Any, Any]]:
     """The (source, target) of the ``rows`` of :meth:`Store.relationship_ends` whose ends are
     ``kept`` and, where ``fields`` are given (the rows' values after the ends), that
-    ``rel_ok`` keeps: tested once per different set of values."""
+    ``rel_ok`` keeps."""
     if not fields:
         return [(row[0], row[1]) for row in rows if row[0] in kept and row[1] in kept]
-    verdict: dict[tuple[Any, ...], bool] = {}
-    out = []
-    for a, b, *values in rows:
-        if a in kept and b in kept:
-            key = tuple(values)
-            ok = verdict.get(key)
-            if ok is None:
-                ok = verdict[key] = rel_ok({**dict(zip(fields, key, strict=True)), "type": rel_type})
-            if ok:
-                out.append((a, b))
-    return out
+    verdicts = _Verdicts(rel_type, fields, rel_ok)
+    return [(a, b) for a, b, *values in rows if a in kept and b in kept and verdicts[tuple(values)]]
+
+
+class _Verdicts(dict[tuple[Any, ...], bool]):
+    """Whether ``rel_ok`` keeps a relationship of ``rel_type`` whose ``fields`` hold the values
+    it is indexed by, asked once per different values (a million relationships' dates repeat)."""
+
+    def __init__(self, rel_type: str, fields: Sequence[str], rel_ok: Callable[[Props], bool]) -> None:
+        super().__init__()
+        self.rel_type, self.fields, self.rel_ok = rel_type, fields, rel_ok
+
+    def __missing__(self, values: tuple[Any, ...]) -> bool:
+        props = dict(zip(self.fields, values, strict=True))
+        ok = self[values] = self.rel_ok({**props, "type": self.rel_type})
+        return ok
 
 
 def _simple_view(data: dict[str, Any], ends: list[list[tuple[Any, Any]]], folding: bool,
