@@ -143,3 +143,24 @@ def test_read_selected_refuses_filters_of_other_types(store: str) -> None:
 
     with pytest.raises(ValueError, match="same types"):
         read_selected(store, [Filters(), Filters(types=("Person",))])
+
+
+def test_brokers_under_dates_and_statuses_read_straight_with_the_same_answer(store: str) -> None:
+    """brokers reads the simple view straight under dates and statuses too, and the camps
+    from the belonging relationships those filters keep: the same report as from the
+    filtered MultiDiGraph. The camps must follow the dates: on 1 January 2010 the CPSU, its
+    First Secretary's post and Khrushchev belong to no state, and in 1960 the Soviet
+    Union's posts are not yet the Russian Federation's."""
+    from relgraph.analytics import brokers as B
+
+    for filters in (Filters(as_of=date(2010, 1, 1)), Filters(start=date(2022, 1, 1), statuses=("confirmed",)),
+                    Filters(as_of=date(2024, 6, 30), types=("-CAMEO_EVENT",)),
+                    Filters(as_of=date(1960, 1, 1))):
+        H = analyze._graphs(store, filters, weights_only=True)[1]
+        assert analyze.brokers(store, filters) == B.brokers(H)
+        if "state:RUS" in H:  # not yet in 1960
+            between = B.brokers(H, ("state:RUS", "state:PRK"))
+            assert analyze.brokers(store, filters, camps=("Russia", "DPRK")) == between
+    dated, undated = (B.camps(analyze._belonging(store, f))
+                      for f in (Filters(as_of=date(2010, 1, 1)), Filters()))
+    assert dated["person:khrushchev-nikita"] is None and undated["person:khrushchev-nikita"] == "state:SUN"

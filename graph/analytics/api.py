@@ -174,17 +174,25 @@ def brokers(store: str | None = None, filters: Filters | None = None, *, camps: 
         raise UsageError("--camps takes two states, e.g. --camps Russia,DPRK")
     filters = filters or Filters()
     camp_of = None
-    if filters.only("types"):
+    if not (filters.fold or filters.states):
         # the simple view read straight, and the camps from the relationships they follow
         G0 = H = read_simple(store, filters)
-        node_types, rel_types = type_sets(filters.types)
-        follow = analysis_config().belongs_to & rel_types
-        camp_of = _brokers.camps(read_store(store, node_types=node_types, node_fields=(), rel_types=follow,
-                                            rel_fields=()))
+        camp_of = _brokers.camps(_belonging(store, filters))
     else:
         G0, H = _graphs(store, filters, weights_only=True)
     between = (_find(G0, H, camps[0], filters), _find(G0, H, camps[1], filters)) if camps else None
     return _brokers.brokers(H, between, top=top, k=k, seed=seed, camp_of=camp_of)
+
+
+def _belonging(store: str | None, filters: Filters) -> nx.MultiDiGraph:
+    """What ``filters`` keep of the nodes, and of the relationships that make camps (the
+    schema's ``analysis.belongs_to``), for :func:`relgraph.analytics.brokers.camps`."""
+    node_types, rel_types = type_sets(filters.types)
+    follow = analysis_config().belongs_to & rel_types
+    if filters.only("types") or not follow:
+        return read_store(store, node_types=node_types, node_fields=(), rel_types=follow, rel_fields=())
+    # plain names keep only those: the same nodes, and the belonging relationships alone
+    return read_selected(store, [replace(filters, types=(*sorted(node_types), *sorted(follow)))])[1][0]
 
 
 @_gc_paused
