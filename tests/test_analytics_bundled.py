@@ -164,3 +164,22 @@ def test_brokers_under_dates_and_statuses_read_straight_with_the_same_answer(sto
     dated, undated = (B.camps(analyze._belonging(store, f))
                       for f in (Filters(as_of=date(2010, 1, 1)), Filters()))
     assert dated["person:khrushchev-nikita"] is None and undated["person:khrushchev-nikita"] == "state:SUN"
+
+
+def test_paths_found_in_the_simple_view_read_straight_are_the_same(store: str) -> None:
+    """path finds its paths in the simple view read straight and then reads the relationships
+    among their nodes (read_among): the same report as from the filtered MultiDiGraph, for
+    one path and all of them, under dates, statuses and types."""
+    from relgraph.analytics import paths as P
+    from relgraph.analytics.project import fill
+
+    for filters in (Filters(), Filters(as_of=date(2019, 4, 25)), Filters(statuses=("confirmed", "reported")),
+                    Filters(start=date(2022, 1, 1), types=("-CAMEO_EVENT",))):
+        G0, H = analyze._graphs(store, filters)
+        for a, b in (("Putin", "Kim Yo Jong"), ("Russia", "Rajin port"), ("Lavrov", "Choe Son Hui")):
+            ends = resolve(G0, a), resolve(G0, b)
+            for every in (False, True):
+                ours = analyze.path(a, b, store, filters, all_paths=every)
+                theirs = P.shortest_paths(H, *ends, all_paths=every, records=lambda sub: fill(store, sub))
+                assert ours.rows() == theirs.rows() and ours.paths, (filters, a, b)
+                assert [p.node_props for p in ours.paths] == [p.node_props for p in theirs.paths]

@@ -27,6 +27,7 @@ from relgraph.analytics.project import (
     analysis_config,
     fill,
     parse_day,
+    read_among,
     read_for,
     read_selected,
     read_simple,
@@ -143,10 +144,15 @@ def path(source: str, target: str, store: str | None = None, filters: Filters | 
         return report
     # Read lean; the records of the paths' own nodes and relationships are read by id once the
     # paths are found (at a million relationships, reading every citation and date cost 4 s).
-    G0, H = _graphs(store, filters)
+    if filters.fold or filters.states:
+        G0, H = _graphs(store, filters)
+        records = functools.partial(fill, store)
+    else:  # the paths found in the simple view read straight, their relationships then read
+        G0, (H,) = read_simples(store, [filters])
+        records = lambda sub: read_among(store, filters, sub)  # noqa: E731
     a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
     report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit,
-                                   records=lambda sub: fill(store, sub))
+                                   records=records)
     with open_store(store, read_only=True) as st:
         report.documents = {d: _document(st.node(d), d) for d in _cited(report)}
     return report

@@ -239,6 +239,19 @@ def fill(location: str | None, G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def read_among(location: str | None, filters: Filters, nodes: Iterable[Any]) -> nx.MultiDiGraph:
+    """``nodes`` and the relationships among them that ``filters`` keep, with whole records:
+    ``fill(location, select(read_for(location, filters), filters).subgraph(nodes))`` for a
+    few nodes, each kept by the filters, found by their relationships in the store (the
+    relationships of a path's nodes, without reading every relationship). Not for folded
+    ties or the states' networks, which the store does not hold."""
+    keep = set(nodes)
+    with open_store(location, read_only=True) as st:
+        rels = {key[0] for n in keep for key in st.neighbour_keys(n) if key[4] in keep}
+        G = project(st, node_ids=keep, rel_ids=rels)
+    return select(G, replace(filters, fold=False, states=()))
+
+
 def load_graph(location: str | None = None, filters: Filters | None = None) -> nx.MultiDiGraph:
     """The store at ``location``, projected and filtered: the usual start of a notebook."""
     return select(read_store(location), filters)
