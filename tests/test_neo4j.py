@@ -223,3 +223,29 @@ def test_the_suites_server_has_graph_data_science(neo4j: Neo4jTarget) -> None:
         finally:
             st.run("CALL gds.graph.drop('gds-check') YIELD graphName RETURN graphName")
     assert rows == [[3.0]]  # a 3-cycle: every node scores 1 (GDS's PageRank is not normalised to 1)
+
+
+def test_analyses_read_straight_from_neo4j_give_the_embedded_answers(empty_neo4j: str, embedded: str) -> None:
+    """The analyses that read relationship ends with the values the filters test (measures,
+    compare, path, brokers, a view's summary) go through the Store interface's defaults on
+    Neo4j: the same answers as on the embedded store, under dates, statuses and folding
+    (both stores list nodes and relationships type by type, by id)."""
+    from relgraph.analytics import api as analyze
+    from relgraph.analytics.project import Filters
+    from relgraph.views import page
+
+    everything(empty_neo4j)
+    for filters in (Filters(), Filters(as_of=date(2019, 4, 25)), Filters(statuses=("confirmed",), fold=True),
+                    Filters(start=date(2022, 1, 1), types=("-CAMEO_EVENT",))):
+        for measure in ("degree", "pagerank"):
+            assert (analyze.centrality(empty_neo4j, filters, measure=measure, top=20)
+                    == analyze.centrality(embedded, filters, measure=measure, top=20)), (filters, measure)
+        assert (analyze.compare(["2010", "2024"], empty_neo4j, filters, node="Russia").rows()
+                == analyze.compare(["2010", "2024"], embedded, filters, node="Russia").rows())
+        neo, emb = (analyze.path("Putin", "Kim Yo Jong", s, filters, all_paths=True)
+                    for s in (empty_neo4j, embedded))
+        assert neo.rows() == emb.rows() and neo.paths, filters
+        if not filters.fold:
+            assert analyze.brokers(empty_neo4j, filters) == analyze.brokers(embedded, filters), filters
+        neo_page, emb_page = (page(store=s, filters=filters, max_nodes=40) for s in (empty_neo4j, embedded))
+        assert neo_page.summary_of == emb_page.summary_of and neo_page.html == emb_page.html
