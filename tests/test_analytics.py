@@ -408,8 +408,8 @@ def test_compare_reads_both_simple_views_at_once_with_the_same_answer(mini_templ
 
 
 def test_measures_read_the_simple_view_straight_with_the_same_answers(mini_template: str) -> None:
-    """centrality, communities and brokers read the simple view straight (brokers where the
-    filters set types at most): the same answers as from the filtered MultiDiGraph."""
+    """centrality, communities and brokers read the simple view straight (brokers unless
+    folded): the same answers as from the filtered MultiDiGraph."""
     from relgraph.analytics import api
 
     for filters in (Filters(), Filters(types=("Person", "State", "Event", "Position", "HOLDS", "POST_IN",
