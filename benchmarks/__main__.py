@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks import loading
 
         store = loading.run(bench, g.files, work, repeats=repeats, rel_count=g.relationship_count)
-    elif any(a in areas for a in ("queries", "analytics", "neo4j", "gds", "serve")) and not store.exists():
+    elif any(a in areas for a in ("queries", "analytics", "views", "neo4j", "gds", "serve")) \
+            and not store.exists():
         from benchmarks.loading import worker
 
         print("loading the store for the other areas (untimed)", file=sys.stderr, flush=True)
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     if "views" in areas:
         from benchmarks import viewing
 
-        viewing.run(bench, work, repeats=repeats)
+        viewing.run(bench, work, repeats=repeats, store=str(store), samples=g.samples,
+                    cli_timeout=args.cli_timeout)
     if "serve" in areas:
         from benchmarks import serving
 

@@ -247,6 +247,19 @@ def test_the_analytics_area_runs_every_analyze_command_as_a_user_does(tmp_path: 
     assert data["machine"]["threads"]["OMP_NUM_THREADS"] == "1"
 
 
+def test_the_views_area_runs_relgraph_view_as_a_user_does(tmp_path: Path) -> None:
+    from benchmarks.viewing import commands
+
+    out = tmp_path / "r.json"
+    assert main(["run", "--size", "2000", "--only", "views", "--repeats", "1", "--workdir", str(tmp_path),
+                 "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    e2e = [f for f in data["figures"] if f["name"].startswith("relgraph view")]
+    assert [f["name"].split()[2:3] for f in e2e] == [c[:1] for c in commands({"persons": ["x"]})]
+    assert all(f["met"] and f["peak_mb"] > 30 for f in e2e), e2e
+    assert any(f["name"].startswith("HTML view") for f in data["figures"])
+
+
 def test_engine_reproductions_run_and_the_wrong_answer_shows(capsys: pytest.CaptureFixture[str]) -> None:
     # When LadybugDB honours `$k > 1` inside MATCH ... WHERE, this fails: then stored
     # queries can test parameters in MATCH ... WHERE again (`neighbors` uses `// when:`).
