@@ -155,6 +155,23 @@ def run_process(argv: list[str], *, timeout: float) -> Process:
     return Process(seconds, peak_kb / 1024 if code is not None else None, code, "\n".join(lines))
 
 
+E2E_SECONDS, E2E_MB = 15.0, 2048.0  # a command as a user runs it, at 1M (issue 18)
+
+
+def command_figure(area: str, name: str, p: Process, *, timeout: float) -> Figure:
+    """The figure of a command run once in a fresh process (:func:`run_process`), against
+    :data:`E2E_SECONDS` and :data:`E2E_MB`: met where it exits 0 within both; the note says
+    why it did not end."""
+    f = Figure(area, name, "s", [p.seconds], target=f"<= {E2E_SECONDS:.0f} s, <= {E2E_MB:.0f} MB",
+               peak_mb=p.peak_mb)
+    f.met = p.returncode == 0 and p.seconds <= E2E_SECONDS and (p.peak_mb or 0) <= E2E_MB
+    if p.returncode is None:
+        f.note = f"killed at {timeout:.0f} s (--cli-timeout)"
+    elif p.returncode != 0:
+        f.note = f"exit {p.returncode}: {p.stderr.strip().splitlines()[-1:]}"
+    return f
+
+
 def loadavg() -> list[float]:
     try:
         return [round(x, 2) for x in os.getloadavg()]
