@@ -320,6 +320,12 @@ def test_view_of_a_stored_query(mini_template: str, tmp_path: Path) -> None:
     # Both of Putin's terms in the post are drawn: the relationships among the nodes.
     assert {e["id"] for e in page_data(out)["edges"]} >= {HOLDS_1, HOLDS_2}
 
+    # More of the query's nodes than --max-nodes: a summary of them (it once crashed: the
+    # loop over the names reused the summary's size for a node id).
+    report = view(out, store=mini_template, query="neighbors", params={"node": "Vladimir Putin", "hops": "1"},
+                  max_nodes=2)
+    assert (report.nodes, report.summary_of) == (2, 3) and node_ids(out) < expected
+
 
 def test_referenced_finds_ids_in_cells_lists_and_maps() -> None:
     nodes, rels = referenced([[KIM, 1, None], [[PUTIN, "x"], {"id": SUMMIT}], [{"name": KIM}], ["r9"]],

@@ -149,7 +149,7 @@ def path(source: str, target: str, store: str | None = None, filters: Filters | 
         records = functools.partial(fill, store)
     else:  # the paths found in the simple view read straight, their relationships then read
         G0, (H,) = read_simples(store, [filters])
-        records = lambda sub: read_among(store, filters, sub)  # noqa: E731
+        records = functools.partial(read_among, store, filters)
     a, b = _find(G0, H, source, filters), _find(G0, H, target, filters)
     report = _paths.shortest_paths(H, a, b, all_paths=all_paths, max_hops=max_hops, limit=limit,
                                    records=records)

@@ -38,6 +38,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain, combinations, islice
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -91,9 +92,10 @@ def analysis_config(schema: Schema | None = None) -> AnalysisConfig:
 # What the analyses read of each record, where they do not need all of it: names for
 # answers, statuses and every date with its precision for filters and outputs, and the
 # relationships' citations for paths and folding (see analytics.api).
-DATE_FIELDS = tuple(f for d in ("date", "validFrom", "validTo", "born", "died") for f in (d, d + SUFFIX))
+REL_DATE_FIELDS = tuple(f for d in ("date", "validFrom", "validTo") for f in (d, d + SUFFIX))
+DATE_FIELDS = (*REL_DATE_FIELDS, *(f for d in ("born", "died") for f in (d, d + SUFFIX)))
 NODE_FIELDS = ("name", "aliases", "status", *DATE_FIELDS)
-REL_FIELDS = ("status", *DATE_FIELDS, "sources")
+REL_FIELDS = ("status", *REL_DATE_FIELDS, "sources")
 
 
 def project(store: Store, *, node_types: Collection[str] | None = None,
@@ -189,18 +191,22 @@ def read_for(location: str | None, filters: Filters, *, full: bool = False,
     which folding serves without the dates, statuses and citations of what it folds
     (see :func:`fold`). ``status``: the relationships' statuses too."""
     node_types, rel_types = type_sets(filters.types)
-    rel_fields = _rel_fields(filters, full=full or (filters.fold and not weights_only),
-                             dated=dated or bool(filters.as_of or filters.start or filters.end),
-                             status=status or bool(filters.statuses))
+    rel_fields = _rel_fields([filters], full=full or (filters.fold and not weights_only),
+                             dated=dated, status=status)
     return read_store(location, node_types=node_types, rel_types=rel_types, node_fields=NODE_FIELDS,
                       rel_fields=rel_fields)
 
 
-def _rel_fields(filters: Filters, *, full: bool, dated: bool, status: bool) -> tuple[str, ...]:
-    """The relationships' properties an analysis reads (see :func:`read_for`)."""
+def _rel_fields(filters: Sequence[Filters], *, full: bool = False, dated: bool = False,
+                status: bool = False) -> tuple[str, ...]:
+    """The relationships' properties an analysis reads (see :func:`read_for`): what any of
+    ``filters`` tests (their statuses, their dates), and every date where ``dated``, the
+    status where ``status``, or all of :data:`REL_FIELDS` where ``full``."""
     if full:
         return REL_FIELDS
-    return (("status",) if status else ()) + (DATE_FIELDS if dated else ())
+    status = status or any(f.statuses for f in filters)
+    dated = dated or any(f.as_of or f.start or f.end for f in filters)
+    return (("status",) if status else ()) + (REL_DATE_FIELDS if dated else ())
 
 
 def every_field(schema: Schema | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -610,10 +616,8 @@ def read_selected(location: str | None, filters: Sequence[Filters], *, full: boo
     if differences and any(f.fold or f.states for f in filters):
         raise ValueError("read_selected: differences of folded graphs or states' networks")
     node_types, rel_types = type_sets(first.types, schema)
-    timed = any(f.as_of or f.start or f.end for f in filters)
     folding = any(f.fold for f in filters) and not weights_only
-    rel_fields = _rel_fields(first, full=full or folding, dated=dated or timed,
-                             status=any(f.statuses for f in filters))
+    rel_fields = _rel_fields(filters, full=full or folding, dated=dated)
     tests = [_tests(f, schema) for f in filters]
     names = nx.MultiDiGraph(name="relgraph")
     with open_store(location, read_only=True) as st:
@@ -902,8 +906,7 @@ def read_simples(location: str | None, filters: Sequence[Filters]) -> tuple[nx.G
         raise ValueError(f"read_simple takes no states' networks ({cut[0].describe()}): for those, "
                          "simple(select(read_for(location, filters), filters))")
     node_types, rel_types = type_sets(first.types, schema)
-    fields = (("status",) if any(f.statuses for f in filters) else ()) + (
-        REL_DATE_FIELDS if any(f.as_of or f.start or f.end for f in filters) else ())
+    fields = _rel_fields(filters)
     with open_store(location, read_only=True) as st:
         data = _node_records(st, node_types, NODE_FIELDS)
         ends = list(st.relationship_ends(rel_types, fields))
@@ -914,7 +917,8 @@ def read_simples(location: str | None, filters: Sequence[Filters]) -> tuple[nx.G
         node_ok, rel_ok = _tests(f, schema)
         kept = {v: d if i == 0 else dict(d) for v, d in data.items() if node_ok(d)}
         tested = bool(f.statuses or f.as_of or f.start or f.end)
-        selected = [_kept_ends(t, rows, kept, fields if tested else (), rel_ok) for t, rows in ends]
+        selected = [list(map(_ENDS, _kept_rows(t, rows, kept, fields if tested else (), rel_ok)))
+                    for t, rows in ends]
         if i == len(filters) - 1:
             del ends  # the rows as read: their ids and lists were 200 MB of the peak at 1M
         graphs.append(_simple_view(kept, selected, f.fold, schema))
@@ -955,44 +959,39 @@ def read_busiest(location: str | None, filters: Filters, n: int, *, more_than: i
     schema = load_schema()
     node_types, rel_types = type_sets(filters.types, schema)
     node_ok, rel_ok = _tests(filters, schema)
-    fields = _rel_fields(filters, full=False, dated=bool(filters.as_of or filters.start or filters.end),
-                         status=True)
+    fields = _rel_fields([filters], status=True)
     with open_store(location, read_only=True) as st:
         kept = {v: d for v, d in _node_records(st, node_types, NODE_FIELDS).items() if node_ok(d)}
         if len(kept) <= more_than:
             return None
         ends = list(st.relationship_ends(rel_types, ("id", *fields)))
-    degree = dict.fromkeys(kept, 0)
-    rels = []
-    for t, rows in ends:
-        verdicts = _Verdicts(t, fields, rel_ok)
-        for a, b, rel_id, *values in rows:
-            if a in kept and b in kept and verdicts[tuple(values)]:
-                degree[a] += 1
-                degree[b] += 1
-                rels.append((a, b, rel_id, t, values))
+    rels = [(t, _kept_rows(t, rows, kept, fields, rel_ok)) for t, rows in ends]
     del ends
+    degree = dict.fromkeys(kept, 0)
+    for a, b in chain.from_iterable(map(_ENDS, rows) for _t, rows in rels):
+        degree[a] += 1
+        degree[b] += 1
     busiest = {v for v, _d in heapq.nsmallest(n, degree.items(), key=lambda vd: (-vd[1], str(vd[0])))}
     H = nx.MultiDiGraph(name="relgraph")
     H.add_nodes_from((v, d) for v, d in kept.items() if v in busiest)
     add_edges(H, ((a, b, rel_id, {**{f: x for f, x in zip(fields, values, strict=True) if x is not None},
                                   "id": rel_id, "type": t})
-                  for a, b, rel_id, t, values in rels if a in busiest and b in busiest))
+                  for t, rows in rels for a, b, rel_id, *values in rows if a in busiest and b in busiest))
     return len(kept), H
 
 
-REL_DATE_FIELDS = tuple(f for d in ("date", "validFrom", "validTo") for f in (d, d + SUFFIX))
-
-
-def _kept_ends(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[Any], fields: Sequence[str],
-               rel_ok: Callable[[Props], bool]) -> list[tuple[Any, Any]]:
-    """The (source, target) of the ``rows`` of :meth:`Store.relationship_ends` whose ends are
-    ``kept`` and, where ``fields`` are given (the rows' values after the ends), that
+def _kept_rows(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[Any], fields: Sequence[str],
+               rel_ok: Callable[[Props], bool]) -> list[Sequence[Any]]:
+    """The ``rows`` of :meth:`Store.relationship_ends` (of ``rel_type``) whose ends are
+    ``kept`` and, where ``fields`` are given (the names of the rows' last values), that
     ``rel_ok`` keeps."""
     if not fields:
-        return [(row[0], row[1]) for row in rows if row[0] in kept and row[1] in kept]
-    verdicts = _Verdicts(rel_type, fields, rel_ok)
-    return [(a, b) for a, b, *values in rows if a in kept and b in kept and verdicts[tuple(values)]]
+        return [row for row in rows if row[0] in kept and row[1] in kept]
+    verdicts, n = _Verdicts(rel_type, fields, rel_ok), len(fields)
+    return [row for row in rows if row[0] in kept and row[1] in kept and verdicts[tuple(row[-n:])]]
+
+
+_ENDS = itemgetter(0, 1)  # a row's (source, target)
 
 
 class _Verdicts(dict[tuple[Any, ...], bool]):

@@ -176,18 +176,7 @@ def page(*, store: Any = None, filters: Any = None,
     """
     from relgraph.analytics import MEASURES
     from relgraph.analytics.measures import centrality
-    from relgraph.analytics.project import (
-        Filters,
-        every_field,
-        fill,
-        induced,
-        read_busiest,
-        read_for,
-        read_store,
-        resolve,
-        select,
-    )
-    from relgraph.analytics.temporal import ego
+    from relgraph.analytics.project import Filters, every_field, fill, read_busiest, read_store
     from relgraph.views.html import render_html, view_data
 
     if size_by is not None and size_by not in MEASURES:
@@ -203,20 +192,17 @@ def page(*, store: Any = None, filters: Any = None,
 
     filters = filters or Filters()
     n = min(SUMMARY_NODES, max_nodes)
+    cached = kept is not None and kept.get("filters") == filters
     busiest = None
-    if query is None and focus is None and top is None and max_nodes and not (
-            kept is not None and kept.get("filters") == filters):
+    if query is None and focus is None and top is None and max_nodes and not cached:
         # The whole graph: where it is too big, its busiest nodes read straight.
         busiest = read_busiest(store, filters, n, more_than=max_nodes)
-    # Names, statuses and what the filters test first; whole records only of what is drawn (fill).
     if busiest is not None:
-        G0 = None
-    elif kept is not None and kept.get("filters") == filters:
-        G0 = kept["graph"]
+        (summary_of, H), what = busiest, "the whole graph"
     else:
-        G0 = read_for(store, filters, status=True)  # a summary counts the statuses it bundles
-        if kept is not None:
-            kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
+        H, what, summary_of = _drawn(store, filters, kept, focus=focus, depth=depth, query=query,
+                                     params=params, queries_dirs=queries_dirs, top=top, size_by=size_by,
+                                     max_nodes=max_nodes, n=n)
     documents = kept.get("documents") if kept is not None else None
     if documents is None:
         documents = dict(read_store(store, node_types={"Document"}, rel_types=(),
@@ -224,69 +210,8 @@ def page(*, store: Any = None, filters: Any = None,
         if kept is not None:
             kept["documents"] = documents
     scope = filters.describe()
-    what = "the whole graph"
-
-    summary_of: int | None = None
-    if G0 is not None:
-        H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
-    else:
-        summary_of, H = busiest
-    if query is not None:
-        assert G0 is not None
-        from relgraph.queries import run_query
-
-        result = run_query(query, params or {}, store=store, extra=queries_dirs)
-        rel_ends = {str(k): (u, v) for u, v, k in G0.edges(keys=True)}
-        # The nodes the query was asked about (its node parameters) belong in the picture too.
-        asked = [result.params.get(p.name) for p in result.query.params if p.base == "node"]
-        # Rows that hold names (a visit's visitor and destination) name their nodes too: names
-        # only one node has (Documents aside: a citation's title is not the fact).
-        named: dict[str, list[Any]] = {}
-        for n, d in G0.nodes(data=True):
-            if d.get("type") != "Document" and isinstance(d.get("name"), str):
-                named.setdefault(d["name"], []).append(n)
-        unique = {name: ids[0] for name, ids in named.items() if len(ids) == 1}
-        nodes, rels = referenced([*result.rows, asked], G0.nodes, rel_ends, unique)
-        for r in rels:
-            nodes.update(rel_ends[r])
-        if not result.rows:
-            raise UsageError(f"query {query!r} returned no rows: nothing to draw")
-        if not nodes:
-            raise UsageError(f"query {query!r} returned {len(result.rows)} rows, but they name no node; "
-                             "a view draws the nodes whose ids a query returns (e.g. a column `id`)")
-        H = H.subgraph(n for n in nodes if n in H).copy()
-        what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
-
-    if focus is not None:
-        assert G0 is not None
-        center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
-        if center not in H:
-            raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
-                             f"under these filters: {scope}" + (f" and {what}" if query else ""))
-        members = ego(H, center, depth).members
-        H = H.subgraph([center, *(m.id for m in members)]).copy()
-        name = G0.nodes[center].get("name", center)
-        what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
-            f" in {what}" if query else "")
-
-    if H.number_of_nodes() == 0:
-        raise UsageError(f"nothing to draw: no node is left of {what} under these filters: {scope}")
-
-    scores = None
-    if top is not None and top < H.number_of_nodes():
-        ranked = centrality(H, size_by or "degree", seed=0).scores
-        kept = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
-        H = H.subgraph(s.id for s in kept).copy()
-        what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
     hint = ""
-    if busiest is None and max_nodes and H.number_of_nodes() > max_nodes:
-        if top is not None:
-            raise UsageError(
-                f"--top {top} leaves {H.number_of_nodes():,} nodes, too many for a readable view (the "
-                f"limit is {max_nodes:,}): give a smaller --top, or raise --max-nodes (0: no limit)")
-        summary_of = H.number_of_nodes()
-        ranked = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]  # relationships, not neighbours
-        H = induced(H, (node for node, _deg in ranked))
+    scores = None
     if summary_of is not None:
         H = strongest(bundle(H), SUMMARY_TIES)
         what += (f", a summary: the {plural(n, 'node')} of {summary_of:,} with the most relationships, "
@@ -308,6 +233,83 @@ def page(*, store: Any = None, filters: Any = None,
     html = render_html(view_data(H, title=title, subtitle=subtitle, scores=scores, measure=size_by,
                                  documents=documents, seed=seed))
     return Page(html, title, n_nodes, n_rels, summary_of)
+
+
+def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str | None, depth: int,
+           query: str | None, params: Mapping[str, Any] | None, queries_dirs: Iterable[str | Path] | None,
+           top: int | None, size_by: str | None, max_nodes: int, n: int) -> tuple[Any, str, int | None]:
+    """What :func:`page` draws where it does not summarise the whole graph read straight: the
+    graph of what the filters, ``query``, ``focus`` and ``top`` keep (names, statuses and what
+    the filters test; :func:`fill` adds the whole records of what is drawn), what that is in
+    words, and, where more than ``max_nodes`` nodes are left, of how many nodes its ``n``
+    busiest are a summary."""
+    from relgraph.analytics.measures import centrality
+    from relgraph.analytics.project import induced, read_for, resolve, select
+    from relgraph.analytics.temporal import ego
+
+    if kept is not None and kept.get("filters") == filters:
+        G0 = kept["graph"]
+    else:
+        G0 = read_for(store, filters, status=True)  # a summary counts the statuses it bundles
+        if kept is not None:
+            kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
+    scope = filters.describe()
+    what = "the whole graph"
+    H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
+    if query is not None:
+        from relgraph.queries import run_query
+
+        result = run_query(query, params or {}, store=store, extra=queries_dirs)
+        rel_ends = {str(k): (u, v) for u, v, k in G0.edges(keys=True)}
+        # The nodes the query was asked about (its node parameters) belong in the picture too.
+        asked = [result.params.get(p.name) for p in result.query.params if p.base == "node"]
+        # Rows that hold names (a visit's visitor and destination) name their nodes too: names
+        # only one node has (Documents aside: a citation's title is not the fact).
+        named: dict[str, list[Any]] = {}
+        for v, d in G0.nodes(data=True):
+            if d.get("type") != "Document" and isinstance(d.get("name"), str):
+                named.setdefault(d["name"], []).append(v)
+        unique = {name: ids[0] for name, ids in named.items() if len(ids) == 1}
+        nodes, rels = referenced([*result.rows, asked], G0.nodes, rel_ends, unique)
+        for r in rels:
+            nodes.update(rel_ends[r])
+        if not result.rows:
+            raise UsageError(f"query {query!r} returned no rows: nothing to draw")
+        if not nodes:
+            raise UsageError(f"query {query!r} returned {len(result.rows)} rows, but they name no node; "
+                             "a view draws the nodes whose ids a query returns (e.g. a column `id`)")
+        H = H.subgraph(v for v in nodes if v in H).copy()
+        what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
+
+    if focus is not None:
+        center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
+        if center not in H:
+            raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
+                             f"under these filters: {scope}" + (f" and {what}" if query else ""))
+        members = ego(H, center, depth).members
+        H = H.subgraph([center, *(m.id for m in members)]).copy()
+        name = G0.nodes[center].get("name", center)
+        what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
+            f" in {what}" if query else "")
+
+    if H.number_of_nodes() == 0:
+        raise UsageError(f"nothing to draw: no node is left of {what} under these filters: {scope}")
+
+    if top is not None and top < H.number_of_nodes():
+        ranked = centrality(H, size_by or "degree", seed=0).scores
+        chosen = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
+        H = H.subgraph(s.id for s in chosen).copy()
+        what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
+    summary_of = None
+    if max_nodes and H.number_of_nodes() > max_nodes:
+        if top is not None:
+            raise UsageError(
+                f"--top {top} leaves {H.number_of_nodes():,} nodes, too many for a readable view (the "
+                f"limit is {max_nodes:,}): give a smaller --top, or raise --max-nodes (0: no limit)")
+        summary_of = H.number_of_nodes()
+        ranked = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:n]  # relationships, not neighbours
+        H = induced(H, (node for node, _deg in ranked))
+    return H, what, summary_of
 
 
 def bundle(G: Any) -> Any:
