@@ -593,7 +593,7 @@ def _shape(H: nx.MultiDiGraph, G: nx.MultiDiGraph, f: Filters, schema: Schema,
         keep_nodes: set[Any] = set()
         for c in centers:
             keep_nodes.update(nx.single_source_shortest_path_length(U, c, cutoff=f.state_depth))
-        H = H.subgraph(keep_nodes).copy()
+        H = induced(H, keep_nodes)  # H's order: a subgraph view's changes from run to run
     return H
 
 

@@ -278,7 +278,7 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
         if not nodes:
             raise UsageError(f"query {query!r} returned {len(result.rows)} rows, but they name no node; "
                              "a view draws the nodes whose ids a query returns (e.g. a column `id`)")
-        H = H.subgraph(v for v in nodes if v in H).copy()
+        H = induced(H, nodes)
         what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
 
     if focus is not None:
@@ -287,7 +287,7 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
             raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
                              f"under these filters: {scope}" + (f" and {what}" if query else ""))
         members = ego(H, center, depth).members
-        H = H.subgraph([center, *(m.id for m in members)]).copy()
+        H = induced(H, [center, *(m.id for m in members)])
         name = G0.nodes[center].get("name", center)
         what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
             f" in {what}" if query else "")
@@ -298,7 +298,7 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
     if top is not None and top < H.number_of_nodes():
         ranked = centrality(H, size_by or "degree", seed=0).scores
         chosen = sorted(ranked, key=lambda s: (-s.score, str(s.id)))[:top]
-        H = H.subgraph(s.id for s in chosen).copy()
+        H = induced(H, (s.id for s in chosen))
         what += f", its {plural(top, 'most central node')} by {size_by or 'degree'}"
     summary_of = None
     if max_nodes and H.number_of_nodes() > max_nodes:
