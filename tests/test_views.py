@@ -534,6 +534,87 @@ def test_a_summary_reads_the_busiest_nodes_straight(mini_template: str) -> None:
     assert read_busiest(mini_template, Filters(states=("Russia",)), 3, more_than=0) is None
 
 
+def test_a_nodes_neighbourhood_is_read_straight(bundled_template: str) -> None:
+    """read_around gives the neighbourhood a --focus view took of the whole filtered graph
+    (the same nodes and relationships, with the same properties, in the same order), and
+    the same page, under dates, statuses, types and depths; a node the filters leave out
+    comes with no graph, and the view says so as before."""
+    from relgraph.analytics import Filters
+    from relgraph.analytics.project import induced, read_around, read_for, resolve, select
+    from relgraph.views import page
+
+    sets = (Filters(), Filters.parse(as_of="2019-04-25"), Filters.parse(start="2023-01-01", end="2024-12"),
+            Filters.parse(statuses="confirmed,reported", types="Person,Event,State"))
+    drawn = []
+    for filters in sets:
+        G0 = read_for(bundled_template, filters, status=True)
+        H = select(G0, filters)
+        for name, depth in (("Kim Jong Un", 1), ("Sergei Lavrov", 2), ("Rajin port", 3)):
+            found = read_around(bundled_template, filters, name, depth)
+            assert found is not None
+            names, center, A = found
+            assert center == resolve(G0, name) and set(names) == set(G0)
+            if center not in H:
+                assert A.number_of_nodes() == 0
+                continue
+            near = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), center, cutoff=depth)
+            S = induced(H, near)
+            assert list(A.nodes(data=True)) == list(S.nodes(data=True))
+            assert list(A.edges(keys=True, data=True)) == list(S.edges(keys=True, data=True))
+            drawn.append(len(S))
+            straight = page(store=bundled_template, filters=filters, focus=name, depth=depth, max_nodes=60)
+            whole = page(store=bundled_template, filters=filters, focus=name, depth=depth, max_nodes=60,
+                         kept={"filters": filters, "graph": G0})
+            assert straight == whole
+    assert len(drawn) >= 8 and max(drawn) > 60 and sum(n > 1 for n in drawn) >= 6, drawn  # summaries too
+    assert read_around(bundled_template, Filters(fold=True), "Kim Jong Un", 1) is None
+    assert read_around(bundled_template, Filters(states=("Russia",)), "Kim Jong Un", 1) is None
+    with pytest.raises(UsageError, match="not in the graph under these filters"):
+        page(store=bundled_template, filters=Filters.parse(statuses="denied"), focus="Kim Jong Un")
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The benchmarks' generated graph at 4,000 relationships: states with many dated events
+    between the same pairs, so that filters drop some of a pair's relationships and keep others."""
+    from benchmarks.generate import Spec, generate
+    from relgraph import api
+
+    work = tmp_path_factory.mktemp("generated")
+    location = str(work / "gen.db")
+    api.load(generate(work / "data", Spec.for_size(4_000)).files, store=location)
+    return location
+
+
+def test_cuts_read_straight_list_everything_in_the_whole_reads_order(generated_store: str) -> None:
+    """read_busiest and read_around give the graph that cutting the whole filtered graph gave,
+    in its order too: each node's successors in the order of their first relationship of
+    all read (a pair's first may be one the filters drop), its predecessors node by node.
+    A view's layout and ties follow that order."""
+    import networkx as nx
+
+    from relgraph.analytics import Filters
+    from relgraph.analytics.project import induced, read_around, read_busiest, read_for, select
+
+    def order(G: nx.MultiDiGraph) -> list[object]:
+        return [list(G.nodes(data=True)), list(G.edges(keys=True, data=True)),
+                [(v, list(G.pred[v])) for v in G]]
+
+    for filters in (Filters(), Filters.parse(as_of="2015"), Filters.parse(start="2005", end="2012-06"),
+                    Filters.parse(statuses="confirmed,alleged")):
+        H = select(read_for(generated_store, filters, status=True), filters)
+        found = read_busiest(generated_store, filters, 40, more_than=10)
+        assert found is not None
+        ranked = sorted(H.degree, key=lambda nd: (-nd[1], str(nd[0])))[:40]
+        S = induced(H, (v for v, _deg in ranked))
+        assert order(found[1]) == order(S) and S.number_of_edges() > 10
+        hub = ranked[0][0]
+        for depth in (1, 2):
+            around = read_around(generated_store, filters, hub, depth)
+            assert around is not None and around[1] == hub
+            near = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), hub, cutoff=depth)
+            assert order(around[2]) == order(induced(H, near))
+
+
 def test_a_summarys_bundled_ties_count_their_statuses(bundled_template: str) -> None:
     """A summary draws the relationships of one type between two of its nodes as one tie,
     which counts their statuses (the lean read had left the statuses out: "no status 3")."""

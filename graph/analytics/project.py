@@ -954,6 +954,63 @@ def read_busiest(location: str | None, filters: Filters, n: int, *, more_than: i
     fewer, or fold or cut states' networks (those need the whole graph)."""
     import heapq
 
+    read = _read_kept(location, filters, enough=lambda kept: len(kept) > more_than)
+    if read is None:
+        return None
+    _data, kept, fields, every, rels = read
+    degree = dict.fromkeys(kept, 0)
+    for a, b in chain.from_iterable(map(_ENDS, rows) for _t, rows in rels):
+        degree[a] += 1
+        degree[b] += 1
+    busiest = {v for v, _d in heapq.nsmallest(n, degree.items(), key=lambda vd: (-vd[1], str(vd[0])))}
+    return len(kept), _among(kept, fields, every, rels, busiest)
+
+
+def read_around(location: str | None, filters: Filters, node: str, depth: int
+                ) -> tuple[nx.Graph, Any, nx.MultiDiGraph] | None:
+    """The node called ``node`` and its neighbourhood within ``depth`` hops (either way) under
+    ``filters``, read from the store's relationship ends as :func:`read_busiest` reads them:
+    a graph of the nodes of the types kept to resolve names against, the node, and
+    ``induced(H, neighbourhood)`` of ``H = select(read_for(location, filters, status=True),
+    filters)`` (no nodes where the filters leave the node out). None where they fold or cut
+    states' networks."""
+    read = _read_kept(location, filters)
+    if read is None:
+        return None
+    data, kept, fields, every, rels = read
+    names = nx.Graph(name="relgraph")
+    names._node.update(data)
+    center = resolve(names, node)
+    if center not in kept:
+        return names, center, nx.MultiDiGraph(name="relgraph")
+    seen, ring = {center}, {center}
+    for _ in range(depth):  # ring by ring, each a pass over the relationships kept
+        outer = set()
+        for a, b in chain.from_iterable(map(_ENDS, rows) for _t, rows in rels):
+            if a in ring:
+                if b not in seen:
+                    outer.add(b)
+            elif b in ring and a not in seen:
+                outer.add(a)
+        if not outer:
+            break
+        seen |= outer
+        ring = outer
+    return names, center, _among(kept, fields, every, rels, seen)
+
+
+_TypedRows = list[tuple[str, list[Sequence[Any]]]]  # per relationship type, its rows
+
+
+def _read_kept(location: str | None, filters: Filters, *,
+               enough: Callable[[dict[str, Any]], bool] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...], _TypedRows, _TypedRows] | None:
+    """For :func:`read_busiest` and :func:`read_around`: the nodes of the types ``filters``
+    keep (ids to properties), those the filters keep, the relationships' properties read
+    (status and what the filters test), and per relationship type the rows (source, target,
+    id, those properties) of every relationship of the types kept, and of those kept. None
+    where the filters fold or cut states' networks, or ``enough`` says of the nodes kept
+    that they are not enough."""
     if filters.fold or filters.states:
         return None
     schema = load_schema()
@@ -961,23 +1018,37 @@ def read_busiest(location: str | None, filters: Filters, n: int, *, more_than: i
     node_ok, rel_ok = _tests(filters, schema)
     fields = _rel_fields([filters], status=True)
     with open_store(location, read_only=True) as st:
-        kept = {v: d for v, d in _node_records(st, node_types, NODE_FIELDS).items() if node_ok(d)}
-        if len(kept) <= more_than:
+        data = _node_records(st, node_types, NODE_FIELDS)
+        kept = {v: d for v, d in data.items() if node_ok(d)}
+        if enough is not None and not enough(kept):
             return None
         ends = list(st.relationship_ends(rel_types, ("id", *fields)))
     rels = [(t, _kept_rows(t, rows, kept, fields, rel_ok)) for t, rows in ends]
-    del ends
-    degree = dict.fromkeys(kept, 0)
-    for a, b in chain.from_iterable(map(_ENDS, rows) for _t, rows in rels):
-        degree[a] += 1
-        degree[b] += 1
-    busiest = {v for v, _d in heapq.nsmallest(n, degree.items(), key=lambda vd: (-vd[1], str(vd[0])))}
+    return data, kept, fields, ends, rels
+
+
+def _among(kept: dict[str, Any], fields: Sequence[str], every: _TypedRows, rels: _TypedRows,
+           nodes: Collection[Any]) -> nx.MultiDiGraph:
+    """``induced(select(read_for(...)), nodes)`` of ``nodes`` of ``kept`` and the relationships
+    ``rels`` kept among them, from the rows :func:`_read_kept` gives: the same nodes,
+    relationships and properties in the same order. networkx lists a node's successors in
+    the order of their first relationships added, and ``read_for`` adds ``every``
+    relationship, kept or not, so that order comes from ``every``; :func:`induced` then adds
+    them node by node."""
+    first: dict[tuple[Any, Any], int] = {}
+    for i, pair in enumerate(chain.from_iterable(map(_ENDS, rows) for _t, rows in every)):
+        if pair[0] in nodes and pair[1] in nodes and pair not in first:
+            first[pair] = i
+    position = {v: i for i, v in enumerate(kept) if v in nodes}
+    chosen = [(a, b, row[2], t, row[3:]) for t, rows in rels for row in rows
+              if (a := row[0]) in nodes and (b := row[1]) in nodes]
+    chosen.sort(key=lambda e: (position[e[0]], first[e[0], e[1]]))  # stable: in the order read
     H = nx.MultiDiGraph(name="relgraph")
-    H.add_nodes_from((v, d) for v, d in kept.items() if v in busiest)
+    H.add_nodes_from((v, kept[v]) for v in position)
     add_edges(H, ((a, b, rel_id, {**{f: x for f, x in zip(fields, values, strict=True) if x is not None},
                                   "id": rel_id, "type": t})
-                  for t, rows in rels for a, b, rel_id, *values in rows if a in busiest and b in busiest))
-    return len(kept), H
+                  for a, b, rel_id, t, values in chosen))
+    return H
 
 
 def _kept_rows(rel_type: str, rows: Sequence[Sequence[Any]], kept: Collection[Any], fields: Sequence[str],

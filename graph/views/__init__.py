@@ -242,20 +242,29 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
     graph of what the filters, ``query``, ``focus`` and ``top`` keep (names, statuses and what
     the filters test; :func:`fill` adds the whole records of what is drawn), what that is in
     words, and, where more than ``max_nodes`` nodes are left, of how many nodes its ``n``
-    busiest are a summary."""
-    from relgraph.analytics.measures import centrality
-    from relgraph.analytics.project import induced, read_for, resolve, select
-    from relgraph.analytics.temporal import ego
+    busiest are a summary. A node's neighbourhood is read straight (:func:`read_around`)
+    unless ``kept`` holds the whole graph; the answer is the same."""
+    import networkx as nx
 
-    if kept is not None and kept.get("filters") == filters:
-        G0 = kept["graph"]
+    from relgraph.analytics.measures import centrality
+    from relgraph.analytics.project import induced, read_around, read_for, resolve, select
+
+    around = None
+    if focus is not None and query is None and kept is None:
+        # A node's neighbourhood read straight: names, then only what it draws.
+        around = read_around(store, filters, focus, depth)
+    if around is not None:
+        G0, center, H = around
     else:
-        G0 = read_for(store, filters, status=True)  # a summary counts the statuses it bundles
-        if kept is not None:
-            kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
+        if kept is not None and kept.get("filters") == filters:
+            G0 = kept["graph"]
+        else:
+            G0 = read_for(store, filters, status=True)  # a summary counts the statuses it bundles
+            if kept is not None:
+                kept.update(filters=filters, graph=G0)  # the last one only: at a million, 1 GB
+        H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
     scope = filters.describe()
     what = "the whole graph"
-    H = G0 if filters.only("types") else select(G0, filters)  # G0 is never changed
     if query is not None:
         from relgraph.queries import run_query
 
@@ -282,12 +291,14 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
         what = f"query {query}" + "".join(f" {k}={v}" for k, v in (params or {}).items())
 
     if focus is not None:
-        center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
+        if around is None:
+            center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
         if center not in H:
             raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
                              f"under these filters: {scope}" + (f" and {what}" if query else ""))
-        members = ego(H, center, depth).members
-        H = induced(H, [center, *(m.id for m in members)])
+        if around is None:
+            H = induced(H, nx.single_source_shortest_path_length(H.to_undirected(as_view=True), center,
+                                                                 cutoff=depth))
         name = G0.nodes[center].get("name", center)
         what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
             f" in {what}" if query else "")
