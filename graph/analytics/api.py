@@ -28,6 +28,7 @@ from relgraph.analytics.project import (
     fill,
     parse_day,
     read_among,
+    read_around,
     read_for,
     read_selected,
     read_simple,
@@ -91,7 +92,11 @@ def _simple(store: str | None, filters: Filters | None) -> nx.Graph:
 def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
     """Resolve ``name`` among the nodes of the types kept (``G0``, as ``read_for`` gives it),
     and check the filters keep it."""
-    node = resolve(G0, name)
+    return _kept(G0, H, resolve(G0, name), filters)
+
+
+def _kept(G0: nx.Graph, H: nx.Graph, node: Any, filters: Filters) -> Any:
+    """``node`` (of ``G0``), once checked that the filters keep it (it is in ``H``)."""
     if node not in H:
         what = f"{G0.nodes[node].get('name', node)} ({node})"
         hint = " (--fold replaces it with ties between its parties)" if filters.fold else ""
@@ -222,8 +227,14 @@ def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
         from relgraph.analytics import gds
 
         return gds.ego(node, store, filters, depth=depth)
-    G0, H = _graphs(store, filters)
-    return _temporal.ego(H, _find(G0, H, node, filters), depth)
+    if depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    around = read_around(store, filters, node, depth)  # the neighbourhood only; None: fold, states
+    if around is None:
+        G0, H = _graphs(store, filters)
+        return _temporal.ego(H, _find(G0, H, node, filters), depth)
+    names, center, H = around
+    return _temporal.ego(H, _kept(names, H, center, filters), depth)
 
 
 def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False,
