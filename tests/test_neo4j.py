@@ -227,7 +227,7 @@ def test_the_suites_server_has_graph_data_science(neo4j: Neo4jTarget) -> None:
 
 def test_analyses_read_straight_from_neo4j_give_the_embedded_answers(empty_neo4j: str, embedded: str) -> None:
     """The analyses that read relationship ends with the values the filters test (measures,
-    compare, path, brokers, a view's summary and a node's neighbourhood) go through the
+    compare, path, brokers, ego, a view's summary and a node's neighbourhood) go through the
     Store interface's defaults on Neo4j: the same answers as on the embedded store, under
     dates, statuses and folding (both stores list nodes and relationships type by type, by
     id)."""
@@ -248,6 +248,8 @@ def test_analyses_read_straight_from_neo4j_give_the_embedded_answers(empty_neo4j
         assert neo.rows() == emb.rows() and neo.paths, filters
         if not filters.fold:
             assert analyze.brokers(empty_neo4j, filters) == analyze.brokers(embedded, filters), filters
+            neo_ego, emb_ego = (analyze.ego("Putin", s, filters, depth=2) for s in (empty_neo4j, embedded))
+            assert neo_ego.rows() == emb_ego.rows() and neo_ego.members, filters
         neo_page, emb_page = (page(store=s, filters=filters, max_nodes=40) for s in (empty_neo4j, embedded))
         assert neo_page.summary_of == emb_page.summary_of and neo_page.html == emb_page.html
         neo_page, emb_page = (page(store=s, filters=filters, focus="Russia", depth=2, max_nodes=30)
