@@ -296,4 +296,17 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
         assert list(st.iter_relationships(None, None, some_rels[:2])) == [
             r for r in full[1] if r[0] in some_rels[:2]]
         assert list(st.iter_nodes(None, SOME_FIELDS, [])) == list(st.iter_relationships(None, None, [])) == []
+        # A few nodes' relationships (a neighbourhood read ring by ring), as the whole read gives them.
+        ring = [*some_nodes[::4], "state:PRK", "person:nobody"]
+        among = {*ring[::2], *(e for _t, rows in valued for row in rows[::2] for e in row[:2])}
+        at = [(t, [tuple(e) for e in rows]) for t, rows in st.relationship_ends_at(ring, rel_types,
+                                                                                   ("id", *SOME_FIELDS))]
+        inside = [(t, [tuple(e) for e in rows])
+                  for t, rows in st.relationship_ends_at(ring, rel_types, ("id", *SOME_FIELDS), among)]
+        counted = st.relationship_count_at(ring, rel_types)
+    touching = [(t, [row for row in rows if row[0] in ring or row[1] in ring]) for t, rows in valued]
+    assert at == [(t, rows) for t, rows in touching if rows] and len(at) >= 2
+    within = [(t, [row for row in rows if row[0] in among and row[1] in among]) for t, rows in touching]
+    assert inside == [(t, rows) for t, rows in within if rows] and 0 < len(inside) and inside != at
+    assert counted == sum((row[0] in ring) + (row[1] in ring) for _t, rows in at for row in rows)
     assert {k for *_, p in rels for k in p} >= {"id", "status", "sources", "role"}

@@ -186,12 +186,19 @@ def test_paths_found_in_the_simple_view_read_straight_are_the_same(store: str) -
                 assert [p.node_props for p in ours.paths] == [p.node_props for p in theirs.paths]
 
 
-def test_an_ego_network_read_straight_is_the_same(store: str) -> None:
-    """ego reads only the node's neighbourhood (read_around): the same members, distances,
-    ways in and relationship count as from the filtered MultiDiGraph, under dates, statuses
-    and types, at three depths; a node the filters leave out is refused as before."""
+@pytest.mark.parametrize("around", [None, 0], ids=["ring by ring", "every relationship"])
+def test_an_ego_network_read_straight_is_the_same(store: str, around: int | None,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """ego reads only the node's neighbourhood (read_around, ring by ring or from every
+    relationship's ends): the same members, distances, ways in and relationship count as
+    from the filtered MultiDiGraph, under dates, statuses and types, at three depths; a node
+    the filters leave out is refused as before."""
+    from relgraph.analytics import project
     from relgraph.analytics import temporal as T
     from relgraph.errors import UsageError
+
+    if around is not None:
+        monkeypatch.setattr(project, "AROUND", around)
 
     for filters in (Filters(), Filters(as_of=date(2019, 4, 25)), Filters(statuses=("confirmed", "reported")),
                     Filters(start=date(2022, 1, 1), types=("-CAMEO_EVENT",))):
@@ -204,6 +211,7 @@ def test_an_ego_network_read_straight_is_the_same(store: str) -> None:
                 assert ours.relationships == theirs.relationships
     with pytest.raises(UsageError, match="not in the graph under these filters"):
         analyze.ego("Kim Jong Un", store, Filters(statuses=("denied",)))
+
 
 def test_every_process_gives_the_same_answer_and_the_same_picture(store: str) -> None:
     """Python salts string hashes per process, so a set of node ids lists them in another order

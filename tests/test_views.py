@@ -534,14 +534,20 @@ def test_a_summary_reads_the_busiest_nodes_straight(mini_template: str) -> None:
     assert read_busiest(mini_template, Filters(states=("Russia",)), 3, more_than=0) is None
 
 
-def test_a_nodes_neighbourhood_is_read_straight(bundled_template: str) -> None:
+@pytest.mark.parametrize("around", [None, 0], ids=["ring by ring", "every relationship"])
+def test_a_nodes_neighbourhood_is_read_straight(bundled_template: str, around: int | None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """read_around gives the neighbourhood a --focus view took of the whole filtered graph
     (the same nodes and relationships, with the same properties, in the same order), and
-    the same page, under dates, statuses, types and depths; a node the filters leave out
+    the same page, under dates, statuses, types and depths, read ring by ring or (past
+    AROUND relationships) from every relationship's ends; a node the filters leave out
     comes with no graph, and the view says so as before."""
-    from relgraph.analytics import Filters
+    from relgraph.analytics import Filters, project
     from relgraph.analytics.project import induced, read_around, read_for, resolve, select
     from relgraph.views import page
+
+    if around is not None:
+        monkeypatch.setattr(project, "AROUND", around)
 
     sets = (Filters(), Filters.parse(as_of="2019-04-25"), Filters.parse(start="2023-01-01", end="2024-12"),
             Filters.parse(statuses="confirmed,reported", types="Person,Event,State"))
@@ -552,8 +558,8 @@ def test_a_nodes_neighbourhood_is_read_straight(bundled_template: str) -> None:
         for name, depth in (("Kim Jong Un", 1), ("Sergei Lavrov", 2), ("Rajin port", 3)):
             found = read_around(bundled_template, filters, name, depth)
             assert found is not None
-            names, center, A = found
-            assert center == resolve(G0, name) and set(names) == set(G0)
+            center, record, A = found
+            assert center == resolve(G0, name) and record == G0.nodes[center]
             if center not in H:
                 assert A.number_of_nodes() == 0
                 continue
@@ -572,6 +578,7 @@ def test_a_nodes_neighbourhood_is_read_straight(bundled_template: str) -> None:
     with pytest.raises(UsageError, match="not in the graph under these filters"):
         page(store=bundled_template, filters=Filters.parse(statuses="denied"), focus="Kim Jong Un")
 
+
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The benchmarks' generated graph at 4,000 relationships: states with many dated events
@@ -585,15 +592,20 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     return location
 
 
-def test_cuts_read_straight_list_everything_in_the_whole_reads_order(generated_store: str) -> None:
+@pytest.mark.parametrize("around", [None, 0, 1_000], ids=["ring by ring", "every relationship", "both"])
+def test_cuts_read_straight_list_everything_in_the_whole_reads_order(
+        generated_store: str, around: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
     """read_busiest and read_around give the graph that cutting the whole filtered graph gave,
     in its order too: each node's successors in the order of their first relationship of
     all read (a pair's first may be one the filters drop), its predecessors node by node.
-    A view's layout and ties follow that order."""
-    import networkx as nx
-
-    from relgraph.analytics import Filters
+    A view's layout and ties follow that order. read_around reads ring by ring, or from every
+    relationship's ends (AROUND 0), or starts ring by ring and reads them all once past
+    AROUND (1,000: the busiest state's first ring is read ring by ring, its second is not)."""
+    from relgraph.analytics import Filters, project
     from relgraph.analytics.project import induced, read_around, read_busiest, read_for, select
+
+    if around is not None:
+        monkeypatch.setattr(project, "AROUND", around)
 
     def order(G: nx.MultiDiGraph) -> list[object]:
         return [list(G.nodes(data=True)), list(G.edges(keys=True, data=True)),
@@ -609,10 +621,10 @@ def test_cuts_read_straight_list_everything_in_the_whole_reads_order(generated_s
         assert order(found[1]) == order(S) and S.number_of_edges() > 10
         hub = ranked[0][0]
         for depth in (1, 2):
-            around = read_around(generated_store, filters, hub, depth)
-            assert around is not None and around[1] == hub
+            found_around = read_around(generated_store, filters, hub, depth)
+            assert found_around is not None and found_around[0] == hub
             near = nx.single_source_shortest_path_length(H.to_undirected(as_view=True), hub, cutoff=depth)
-            assert order(around[2]) == order(induced(H, near))
+            assert order(found_around[2]) == order(induced(H, near))
 
 
 def test_a_summarys_bundled_ties_count_their_statuses(bundled_template: str) -> None:

@@ -10,7 +10,7 @@ is left out by the filters gets a :class:`~relgraph.errors.UsageError` saying so
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -92,13 +92,15 @@ def _simple(store: str | None, filters: Filters | None) -> nx.Graph:
 def _find(G0: nx.MultiDiGraph, H: nx.MultiDiGraph, name: str, filters: Filters) -> Any:
     """Resolve ``name`` among the nodes of the types kept (``G0``, as ``read_for`` gives it),
     and check the filters keep it."""
-    return _kept(G0, H, resolve(G0, name), filters)
+    node = resolve(G0, name)
+    return _kept(node, G0.nodes[node], H, filters)
 
 
-def _kept(G0: nx.Graph, H: nx.Graph, node: Any, filters: Filters) -> Any:
-    """``node`` (of ``G0``), once checked that the filters keep it (it is in ``H``)."""
+def _kept(node: Any, record: Mapping[str, Any], H: nx.Graph, filters: Filters) -> Any:
+    """``node`` (whose properties are ``record``), once checked that the filters keep it (it
+    is in ``H``)."""
     if node not in H:
-        what = f"{G0.nodes[node].get('name', node)} ({node})"
+        what = f"{record.get('name', node)} ({node})"
         hint = " (--fold replaces it with ties between its parties)" if filters.fold else ""
         raise UsageError(f"{what} is not in the graph under these filters: {filters.describe()}{hint}")
     return node
@@ -227,14 +229,13 @@ def ego(node: str, store: str | None = None, filters: Filters | None = None, *,
         from relgraph.analytics import gds
 
         return gds.ego(node, store, filters, depth=depth)
-    if depth < 1:
-        raise UsageError("--depth must be 1 or more")
+    _temporal.check_depth(depth)  # before reading
     around = read_around(store, filters, node, depth)  # the neighbourhood only; None: fold, states
     if around is None:
         G0, H = _graphs(store, filters)
         return _temporal.ego(H, _find(G0, H, node, filters), depth)
-    names, center, H = around
-    return _temporal.ego(H, _kept(names, H, center, filters), depth)
+    center, record, H = around
+    return _temporal.ego(H, _kept(center, record, H, filters), depth)
 
 
 def _snapshots(store: str | None, filters: Filters, dates: list[Any], *, full: bool = False,

@@ -966,23 +966,49 @@ def read_busiest(location: str | None, filters: Filters, n: int, *, more_than: i
     return len(kept), _among(kept, fields, every, rels, busiest)
 
 
+AROUND = 100_000  # relationships read ring by ring before read_around reads them all
+
+
 def read_around(location: str | None, filters: Filters, node: str, depth: int
-                ) -> tuple[nx.Graph, Any, nx.MultiDiGraph] | None:
-    """The node called ``node`` and its neighbourhood within ``depth`` hops (either way) under
-    ``filters``, read from the store's relationship ends as :func:`read_busiest` reads them:
-    a graph of the nodes of the types kept to resolve names against, the node, and
-    ``induced(H, neighbourhood)`` of ``H = select(read_for(location, filters, status=True),
-    filters)`` (no nodes where the filters leave the node out). None where they fold or cut
-    states' networks."""
-    read = _read_kept(location, filters)
-    if read is None:
+                ) -> tuple[Any, dict[str, Any], nx.MultiDiGraph] | None:
+    """The node called ``node`` (of the types ``filters`` keep), its record (to name it), and
+    its neighbourhood within ``depth`` hops (either way) under ``filters``: ``induced(H,
+    neighbourhood)`` of ``H = select(read_for(location, filters, status=True), filters)``, the
+    same nodes and relationships, with the same properties, in the same order (no nodes where
+    the filters leave the node out). None where they fold or cut states' networks.
+
+    Read ring by ring, the relationships of each ring's nodes (a person's few relationships
+    out of a million: a fraction of a second), until :data:`AROUND` of them are read; a
+    neighbourhood bigger than that is read from every relationship's ends, as
+    :func:`read_busiest` reads them."""
+    if filters.fold or filters.states:
         return None
-    data, kept, fields, every, rels = read
-    names = nx.Graph(name="relgraph")
-    names._node.update(data)
-    center = resolve(names, node)
-    if center not in kept:
-        return names, center, nx.MultiDiGraph(name="relgraph")
+    schema = load_schema()
+    node_types, rel_types = type_sets(filters.types, schema)
+    node_ok, rel_ok = _tests(filters, schema)
+    fields = _rel_fields([filters], status=True)
+    with open_store(location, read_only=True) as st:
+        if ":" in node and (found := _node_records(st, node_types, NODE_FIELDS, [node])):
+            center = node  # an id: no other node's name is read
+        else:
+            from relgraph.api import resolve_in
+
+            order = {t: i for i, t in enumerate(schema.nodes)}
+            names = sorted((row for row in st.node_names() if row[1] in node_types),
+                           key=lambda row: (order[row[1]], row[0]))  # as read_for lists them
+            center = resolve_in([(i, t, name if name is not None else i, aliases)
+                                 for i, t, name, aliases in names], node)
+            found = _node_records(st, node_types, NODE_FIELDS, [center])
+        if not node_ok(found[center]):
+            return center, found[center], nx.MultiDiGraph(name="relgraph")
+        walked = _walk(st, center, found[center], depth, (node_types, rel_types), fields, node_ok, rel_ok)
+    if walked is not None:
+        kept, seen, every = walked
+        rels = [(t, _kept_rows(t, rows, kept, fields, rel_ok)) for t, rows in every]
+        return center, found[center], _among(kept, fields, every, rels, seen)
+    read = _read_kept(location, filters)
+    assert read is not None  # neither folding nor states, as above
+    _data, kept, fields, every, rels = read
     seen, ring = {center}, {center}
     for _ in range(depth):  # ring by ring, each a pass over the relationships kept
         outer = set()
@@ -996,7 +1022,60 @@ def read_around(location: str | None, filters: Filters, node: str, depth: int
             break
         seen |= outer
         ring = outer
-    return names, center, _among(kept, fields, every, rels, seen)
+    return center, found[center], _among(kept, fields, every, rels, seen)
+
+
+def _walk(st: Store, center: str, record: dict[str, Any], depth: int,
+          types: tuple[Collection[str], Collection[str]], fields: Sequence[str],
+          node_ok: Callable[[Props], bool], rel_ok: Callable[[Props], bool]
+          ) -> tuple[dict[str, Any], set[str], _TypedRows] | None:
+    """For :func:`read_around`: the neighbourhood of ``center`` (kept, its ``record`` given)
+    read ring by ring from the store, as :func:`_among` takes it: its nodes with their
+    records, in the store's order, the nodes, and per relationship type (of ``types``' second,
+    nodes being of its first) the rows of the relationships among them, kept or not, in the
+    store's order. None where more than :data:`AROUND` relationships would be read (the
+    store counts each ring's before reading them)."""
+    node_types, rel_types = types
+    rows: dict[tuple[str, Any], tuple[str, Sequence[Any]]] = {}  # (type, id): (type, row)
+    verdicts = {t: _Verdicts(t, fields, rel_ok) for t in rel_types}
+    records, asked, kept = {center: record}, {center}, {center}  # asked: records read, of any type
+    seen, ring = {center}, {center}
+    for hop in range(depth + 1):
+        if len(rows) + st.relationship_count_at(ring, rel_types) > AROUND:
+            return None
+        # The last ring's relationships among the neighbourhood only: the others lead out of it.
+        read = list(st.relationship_ends_at(ring, rel_types, ("id", *fields), seen if hop == depth else None))
+        rows.update(((t, row[2]), (t, row)) for t, typed in read for row in typed)
+        if hop == depth:
+            break
+        new = {x for _t, typed in read for row in typed for x in _ENDS(row)} - asked
+        if new:
+            asked |= new
+            found = _node_records(st, node_types, NODE_FIELDS, new)  # none of the types left out
+            records.update(found)
+            kept.update(x for x, d in found.items() if node_ok(d))
+        outer = set()
+        for t, typed in read:
+            for row in typed:
+                a, b = row[0], row[1]
+                if a in kept and b in kept and verdicts[t][tuple(row[3:])]:
+                    if a in ring:
+                        if b not in seen:
+                            outer.add(b)
+                    elif b in ring and a not in seen:
+                        outer.add(a)
+        if not outer:
+            break
+        seen |= outer
+        ring = outer
+    node_order = {t: i for i, t in enumerate(st.schema.nodes)}
+    rel_order = {t: i for i, t in enumerate(st.schema.relationships)}
+    nodes = {v: records[v] for v in sorted(seen, key=lambda v: (node_order[records[v]["type"]], v))}
+    among: dict[str, list[Sequence[Any]]] = {}
+    for (t, _id), (_t, row) in sorted(rows.items(), key=lambda kv: (rel_order[kv[0][0]], kv[0][1])):
+        if row[0] in seen and row[1] in seen:
+            among.setdefault(t, []).append(row)
+    return nodes, seen, list(among.items())
 
 
 _TypedRows = list[tuple[str, list[Sequence[Any]]]]  # per relationship type, its rows

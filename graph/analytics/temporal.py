@@ -51,6 +51,12 @@ def _via(G: nx.MultiDiGraph, inner: Any, outer: Any) -> list[str]:
     return sorted(set(out))
 
 
+def check_depth(depth: int) -> None:
+    """An ego network's ``depth`` is 1 or more (a :class:`UsageError` if not)."""
+    if depth < 1:
+        raise UsageError("--depth must be 1 or more")
+
+
 def ego(G: nx.MultiDiGraph, center: Any, depth: int = 1) -> EgoReport:
     """The ego network of ``center``: who is within ``depth`` hops, and through what.
 
@@ -63,8 +69,7 @@ def ego(G: nx.MultiDiGraph, center: Any, depth: int = 1) -> EgoReport:
     """
     if center not in G:
         raise UsageError(f"{center} is not in the graph")
-    if depth < 1:
-        raise UsageError("--depth must be 1 or more")
+    check_depth(depth)
     U = G.to_undirected(as_view=True)  # a view: a simple copy of a big G took seconds
     dist = nx.single_source_shortest_path_length(U, center, cutoff=depth)
     members = []

@@ -1,6 +1,6 @@
 """The store interface: what relgraph needs from a graph database.
 
-Two implementations: the embedded LadybugDB store (default) and Neo4j (later).
+Two implementations: the embedded LadybugDB store (default) and Neo4j.
 Everything above this interface (loaders, queries, analytics, views) is the
 same for both.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relgraph.model import Dataset
+from relgraph.schema import Schema
 
 Progress = Callable[[int], None]
 
@@ -44,11 +45,24 @@ class Neighbour:
     other_name: str
 
 
+def _in_order(types: Collection[str], found: dict[tuple[str, str], tuple[Any, ...]]
+              ) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """Rows found by (type, relationship id) as :meth:`Store.relationship_ends` gives them:
+    type by type in ``types``' order, by id within a type."""
+    by_type: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
+    for (rel_type, rel_id), row in found.items():
+        by_type.setdefault(rel_type, []).append((rel_id, row))
+    for rel_type in types:
+        if rel_type in by_type:
+            yield rel_type, [row for _id, row in sorted(by_type[rel_type], key=lambda ir: ir[0])]
+
+
 class Store(ABC):
     """A graph store. Use as a context manager, or call :meth:`close`."""
 
     dialect: str
     location: str
+    schema: Schema
 
     def __enter__(self) -> Store:
         return self
@@ -119,6 +133,26 @@ class Store(ABC):
         for _id, rel_type, source, target, props in self.iter_relationships(types, fields):
             ends.setdefault(rel_type, []).append((source, target, *map(props.get, fields)))
         yield from ends.items()
+
+    def relationship_ends_at(self, node_ids: Collection[str], types: Collection[str] | None = None,
+                             fields: Sequence[str] = (), among: Collection[str] | None = None
+                             ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
+        """:meth:`relationship_ends` of the relationships with an end among ``node_ids`` (and,
+        with ``among``, both ends among those), each once, in the same order: a few nodes'
+        relationships out of a million, read without reading the others."""
+        wanted = None if among is None else set(among)
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for node_id in dict.fromkeys(n for n in node_ids if wanted is None or n in wanted):
+            for nb in self.neighbours(node_id):
+                if (types is None or nb.rel_type in types) and (wanted is None or nb.other_id in wanted):
+                    ends = (node_id, nb.other_id) if nb.outgoing else (nb.other_id, node_id)
+                    found[nb.rel_type, str(nb.props.get("id"))] = (*ends, *map(nb.props.get, fields))
+        yield from _in_order(self.schema.relationships, found)
+
+    def relationship_count_at(self, node_ids: Collection[str], types: Collection[str] | None = None) -> int:
+        """How many relationships of ``types`` :meth:`relationship_ends_at` reads for ``node_ids``
+        (one between two of them counts twice): what reading them costs, without reading them."""
+        return sum(types is None or key[1] in types for n in set(node_ids) for key in self.neighbour_keys(n))
 
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:

@@ -24,7 +24,7 @@ from relgraph.errors import StoreError, StoreInUseError
 from relgraph.model import Dataset, Relationship
 from relgraph.schema import Property, Schema, load_schema
 from relgraph.store import rollback
-from relgraph.store.base import Neighbour, NeighbourKey, Progress, Store, WriteResult
+from relgraph.store.base import Neighbour, NeighbourKey, Progress, Store, WriteResult, _in_order
 
 ENGINE_TYPES = {
     "string": "STRING", "text": "STRING", "enum": "STRING", "string[]": "STRING[]",
@@ -254,21 +254,27 @@ class EmbeddedStore(Store):
 
     def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
                    ids: Collection[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        where, params = _only(ids, "n")
-        if params is not None and not params["ids"]:
-            return  # the engine cannot type an empty list
+        by_table = None if ids is None else self._by_table(ids)
         for t in self._node_tables():
             if types is not None and t not in types:
                 continue
+            # Each node looked up by its key: `WHERE n.id IN $ids` tests every node of the
+            # table against the whole list (11,000 ids of 125,000 events: 6.4 s against 0.05 s).
+            if by_table is None:
+                match, params = f"MATCH (n:{t})", None
+            elif by_table.get(t):
+                match, params = f"UNWIND $ids AS i MATCH (n:{t} {{id: i}})", {"ids": by_table[t]}
+            else:
+                continue
             if fields is None:
-                _, rows = self._exec(f"MATCH (n:{t}){where} RETURN n ORDER BY n.id", params)
+                _, rows = self._exec(f"{match} RETURN n ORDER BY n.id", params)
                 for (n,) in rows:
                     props = _clean(n)
                     yield props["id"], t, props
                 continue
             cols = self._fields(self.schema.nodes[t].properties, fields)
             returned = "".join(f", n.{c}" for c in cols)
-            _, rows = self._exec(f"MATCH (n:{t}){where} RETURN n.id{returned} ORDER BY n.id", params)
+            _, rows = self._exec(f"{match} RETURN n.id{returned} ORDER BY n.id", params)
             for node_id, *values in rows:
                 props = {c: v for c, v in zip(cols, values, strict=True) if v is not None}
                 props["id"] = node_id
@@ -308,6 +314,48 @@ class EmbeddedStore(Store):
             rows = self._exec(f"MATCH (a)-[r:{t}]->(b) RETURN a.id, b.id{cols} ORDER BY r.id")[1]
             if rows:
                 yield t, rows
+
+    def relationship_ends_at(self, node_ids: Collection[str], types: Collection[str] | None = None,
+                             fields: Sequence[str] = (), among: Collection[str] | None = None
+                             ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
+        tables = [t for t in self._rel_tables() if types is None or t in types]
+        by_table = self._by_table(node_ids if among is None else set(node_ids) & set(among))
+        if not tables or not by_table:
+            return
+        have = {"id", *(f for t in tables
+                        for f in self._fields(self.schema.relationships[t].properties, fields))}
+        cols = "".join(f", r.{f}" if f in have else ", NULL" for f in fields)
+        rels = "|".join(tables)
+        wanted = None if among is None else set(among)
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for t, ids in by_table.items():
+            # Each node looked up by its key (UNWIND): `WHERE a.id IN $ids` tests every node of
+            # the table against the whole list, and `b.id IN $among` every relationship; at a
+            # million relationships, seconds to minutes where this takes milliseconds.
+            for pattern in (f"(a:{t} {{id: i}})-[r:{rels}]->(b)", f"(a)-[r:{rels}]->(b:{t} {{id: i}})"):
+                rows = self._exec(f"UNWIND $ids AS i MATCH {pattern} RETURN label(r), r.id, a.id, b.id{cols}",
+                                  {"ids": ids})[1]
+                found.update(((rel_type, rel_id), tuple(row)) for rel_type, rel_id, *row in rows
+                             if wanted is None or (row[0] in wanted and row[1] in wanted))
+        yield from _in_order(tables, found)
+
+    def relationship_count_at(self, node_ids: Collection[str], types: Collection[str] | None = None) -> int:
+        tables = [t for t in self._rel_tables() if types is None or t in types]
+        rels, count = "|".join(tables), 0
+        for t, ids in self._by_table(node_ids).items() if tables else ():
+            for pattern in (f"(a:{t} {{id: i}})-[r:{rels}]->()", f"()-[r:{rels}]->(a:{t} {{id: i}})"):
+                rows = self._exec(f"UNWIND $ids AS i MATCH {pattern} RETURN count(*)", {"ids": ids})[1]
+                count += rows[0][0]
+        return count
+
+    def _by_table(self, node_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Node ids by the table their prefix names (each once, sorted; ids of no table left out)."""
+        by_table: dict[str, list[str]] = defaultdict(list)
+        for i in sorted(set(node_ids)):
+            t = self.schema.type_for_id(i)
+            if t is not None and t.name in self._present_tables():
+                by_table[t.name].append(i)
+        return by_table
 
     def _fields(self, props: dict[str, Property], fields: Sequence[str]) -> list[str]:
         """The columns of a table among ``fields``: schema names only, never text from outside."""

@@ -16,13 +16,13 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from relgraph.errors import StoreError, UsageError
 from relgraph.model import Dataset
 from relgraph.schema import Schema, load_schema
-from relgraph.store.base import Neighbour, Progress, Store, WriteResult
+from relgraph.store.base import Neighbour, Progress, Store, WriteResult, _in_order
 
 BATCH = 5_000
 T = TypeVar("T")
@@ -93,6 +93,14 @@ READS = {
         "RETURN type(r) AS type, startNode(r) = n AS outgoing, properties(r) AS props, "
         "m.id AS id, labels(m)[0] AS label, m.name AS name"
     ),
+    # A few nodes' relationships (their types and properties parameters): a neighbourhood.
+    "ends_at": (
+        "UNWIND $ids AS i MATCH (n:{label} {{id: i}})-[r]-() WHERE type(r) IN $types "
+        "RETURN type(r) AS type, r.id AS id, startNode(r).id AS a, endNode(r).id AS b, "
+        "[k IN $fields | r[k]] AS values"
+    ),
+    "count_at": ("UNWIND $ids AS i MATCH (n:{label} {{id: i}})-[r]-() WHERE type(r) IN $types "
+                 "RETURN count(r) AS n"),
     "iter_nodes": "MATCH (n:{label}) RETURN properties(n) AS props ORDER BY n.id",
     "iter_rels": "MATCH (a)-[r:{rel}]->(b) RETURN properties(r) AS props, a.id AS a, b.id AS b ORDER BY r.id",
     # Some properties only (their names a parameter): an analysis reads a few of many.
@@ -127,8 +135,8 @@ def all_statements(schema: Schema) -> list[str]:
     for label in schema.nodes:
         out += [node_upsert_statement(label), node_delete_statement(label)]
         out += [READS[k].format(label=label) for k in ("node_index", "count_nodes", "node", "names",
-                                                        "neighbours", "iter_nodes", "iter_node_fields",
-                                                        "origin_nodes")]
+                                                        "neighbours", "ends_at", "count_at", "iter_nodes",
+                                                        "iter_node_fields", "origin_nodes")]
     for rel, spec in schema.relationships.items():
         out += [rel_upsert_statement(rel, a, b) for a, b in spec.endpoints]
         out += [rel_ends_statement(rel), rel_delete_statement(rel)]
@@ -306,6 +314,35 @@ class Neo4jStore(Store):
         _, rows = self._read(READS["neighbours"].format(label=t.name),
                              {"id": node_id, "ids": None if ids is None else list(ids)})
         return [Neighbour(rt, out, props, mid, ml, mn) for rt, out, props, mid, ml, mn in rows]
+
+    def relationship_ends_at(self, node_ids: Collection[str], types: Collection[str] | None = None,
+                             fields: Sequence[str] = (), among: Collection[str] | None = None
+                             ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
+        wanted = None if among is None else set(among)
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for t, ids in self._by_label(node_ids if wanted is None else set(node_ids) & wanted).items():
+            _, rows = self._read(READS["ends_at"].format(label=t),
+                                 {"ids": ids, "types": self._types(types), "fields": list(fields)})
+            found.update(((rt, rid), (a, b, *values)) for rt, rid, a, b, values in rows
+                         if wanted is None or (a in wanted and b in wanted))
+        yield from _in_order(self.schema.relationships, found)
+
+    def relationship_count_at(self, node_ids: Collection[str], types: Collection[str] | None = None) -> int:
+        counts = (self._read(READS["count_at"].format(label=t), {"ids": ids, "types": self._types(types)})[1]
+                  for t, ids in self._by_label(node_ids).items())
+        return sum(rows[0][0] for rows in counts)
+
+    def _by_label(self, node_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Node ids by the label their prefix names (each once, sorted; ids of none left out)."""
+        by_label: dict[str, list[str]] = {}
+        for i in sorted(set(node_ids)):
+            t = self.schema.type_for_id(i)
+            if t is not None:
+                by_label.setdefault(t.name, []).append(i)
+        return by_label
+
+    def _types(self, types: Collection[str] | None) -> list[str]:
+        return sorted(self.schema.relationships if types is None else types)
 
     def iter_nodes(self, types: Collection[str] | None = None, fields: Sequence[str] | None = None,
                    ids: Collection[str] | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:

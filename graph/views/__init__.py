@@ -254,7 +254,7 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
         # A node's neighbourhood read straight: names, then only what it draws.
         around = read_around(store, filters, focus, depth)
     if around is not None:
-        G0, center, H = around
+        center, record, H = around
     else:
         if kept is not None and kept.get("filters") == filters:
             G0 = kept["graph"]
@@ -293,13 +293,14 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
     if focus is not None:
         if around is None:
             center = resolve(G0, focus)  # G0 holds the types the filters keep (read_for)
+            record = G0.nodes[center]
+        name = record.get("name", center)
         if center not in H:
-            raise UsageError(f"{G0.nodes[center].get('name', center)} ({center}) is not in the graph "
+            raise UsageError(f"{name} ({center}) is not in the graph "
                              f"under these filters: {scope}" + (f" and {what}" if query else ""))
         if around is None:
             H = induced(H, nx.single_source_shortest_path_length(H.to_undirected(as_view=True), center,
                                                                  cutoff=depth))
-        name = G0.nodes[center].get("name", center)
         what = f"{name} and its neighbourhood ({depth} hop{'s' if depth != 1 else ''})" + (
             f" in {what}" if query else "")
 
