@@ -307,6 +307,6 @@ def check_some_fields(location: str, node_types: tuple[str, ...], rel_types: tup
     touching = [(t, [row for row in rows if row[0] in ring or row[1] in ring]) for t, rows in valued]
     assert at == [(t, rows) for t, rows in touching if rows] and len(at) >= 2
     within = [(t, [row for row in rows if row[0] in among and row[1] in among]) for t, rows in touching]
-    assert inside == [(t, rows) for t, rows in within if rows] and 0 < len(inside) and inside != at
+    assert inside == [(t, rows) for t, rows in within if rows] and inside and inside != at
     assert counted == sum((row[0] in ring) + (row[1] in ring) for _t, rows in at for row in rows)
     assert {k for *_, p in rels for k in p} >= {"id", "status", "sources", "role"}
