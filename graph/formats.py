@@ -88,9 +88,15 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+PAD = 200  # without a width, no column is padded wider: a longer cell pushes the rest of its line
+
+
 def table(columns: list[str], rows: list[list[Any]], width: int | None = None) -> str:
     """An aligned plain-text table; with ``width``, the widest columns are cut (their cells end
     in "…") until each line fits in ``width`` characters, as far as 8 characters a column allow.
+    Without, every character is kept, and a column is aligned to at most :data:`PAD` characters
+    (an ego network's ways in to a node reached through 2,000 others run to 96,000: padding
+    20,000 lines to that made 2 GB).
 
     >>> print(table(["type", "n"], [["State", 9], ["Person", 12]]))
     type    n
@@ -105,7 +111,9 @@ def table(columns: list[str], rows: list[list[Any]], width: int | None = None) -
     text = [[clean_line(cell(v)) for v in row] for row in rows]
     heads = [clean_line(c) for c in columns]
     widths = [max([_width(h)] + [_width(r[i]) for r in text]) for i, h in enumerate(heads)]
-    if width is not None and widths:
+    if width is None:
+        widths = [min(w, PAD) for w in widths]
+    elif widths:
         widths = _fit(widths, width - 2 * (len(widths) - 1))
         text = [[_cut(v, w) for v, w in zip(row, widths, strict=True)] for row in text]
         heads = [_cut(h, w) for h, w in zip(heads, widths, strict=True)]

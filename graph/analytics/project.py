@@ -1011,18 +1011,29 @@ def read_around(location: str | None, filters: Filters, node: str, depth: int
     _data, kept, fields, every, rels = read
     seen, ring = {center}, {center}
     for _ in range(depth):  # ring by ring, each a pass over the relationships kept
-        outer = set()
-        for a, b in chain.from_iterable(map(_ENDS, rows) for _t, rows in rels):
-            if a in ring:
-                if b not in seen:
-                    outer.add(b)
-            elif b in ring and a not in seen:
-                outer.add(a)
+        outer = _next_ring(chain.from_iterable(map(_ENDS, rows) for _t, rows in rels), ring, seen)
         if not outer:
             break
         seen |= outer
         ring = outer
     return center, found[center], _among(kept, fields, every, rels, seen)
+
+
+def _next_ring(pairs: Iterable[tuple[Any, Any]], ring: Collection[Any], seen: Collection[Any]) -> set[Any]:
+    """The nodes one hop out of ``ring`` by the relationships ``pairs`` (source, target), either
+    way, that are not ``seen``.
+
+    >>> sorted(_next_ring([("a", "b"), ("c", "a"), ("b", "d")], {"a"}, {"a"}))
+    ['b', 'c']
+    """
+    outer = set()
+    for a, b in pairs:
+        if a in ring:
+            if b not in seen:
+                outer.add(b)
+        elif b in ring and a not in seen:
+            outer.add(a)
+    return outer
 
 
 def _walk(st: Store, center: str, record: dict[str, Any], depth: int,
@@ -1059,16 +1070,8 @@ def _walk(st: Store, center: str, record: dict[str, Any], depth: int,
             found = _node_records(st, node_types, NODE_FIELDS, new)  # none of the types left out
             records.update(found)
             kept.update(x for x, d in found.items() if node_ok(d))
-        outer = set()
-        for t, typed in read:
-            for row in typed:
-                a, b = row[0], row[1]
-                if a in kept and b in kept and verdicts[t][tuple(row[3:])]:
-                    if a in ring:
-                        if b not in seen:
-                            outer.add(b)
-                    elif b in ring and a not in seen:
-                        outer.add(a)
+        outer = _next_ring(((row[0], row[1]) for t, typed in read for row in typed
+                            if row[0] in kept and row[1] in kept and verdicts[t][tuple(row[3:])]), ring, seen)
         if not outer:
             break
         seen |= outer
