@@ -217,20 +217,14 @@ class EmbeddedStore(Store):
 
     def attached(self, node_ids: list[str], keep_origins: list[str]) -> list[tuple[str, str]]:
         # One query per node table: in LadybugDB 0.14.1, `MATCH (n) WHERE n.id IN $ids`
-        # over all node tables can return wrong rows (tests/test_store.py shows a case).
-        by_table: dict[str, list[str]] = defaultdict(list)
-        for i in node_ids:
-            t = self.schema.type_for_id(i)
-            if t is not None:
-                by_table[t.name].append(i)
+        # over all node tables can return wrong rows (tests/test_store.py shows a case); each
+        # node looked up by its key, as iter_nodes does.
         keep = set(keep_origins)
         found: set[tuple[str, str]] = set()
-        for t in self._node_tables():
-            if by_table.get(t):
-                _, rows = self._exec(
-                    f"MATCH (n:{t})-[r]-() WHERE n.id IN $ids RETURN DISTINCT r.id, r.origin",
-                    {"ids": by_table[t]})
-                found.update((i, o) for i, o in rows if o not in keep)
+        for t, ids in self._by_table(node_ids).items():
+            match = f"UNWIND $ids AS i MATCH (n:{t} {{id: i}})-[r]-()"
+            _, rows = self._exec(f"{match} RETURN DISTINCT r.id, r.origin", {"ids": ids})
+            found.update((i, o) for i, o in rows if o not in keep)
         return sorted(found)
 
     def counts(self) -> dict[str, dict[str, int]]:
