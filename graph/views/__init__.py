@@ -251,7 +251,7 @@ def _drawn(store: Any, filters: Any, kept: dict[Any, Any] | None, *, focus: str 
 
     around = None
     if focus is not None and query is None and kept is None:
-        # A node's neighbourhood read straight: names, then only what it draws.
+        # A node's neighbourhood read straight: the node, then only what it draws.
         around = read_around(store, filters, focus, depth)
     if around is not None:
         center, record, H = around
