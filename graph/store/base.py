@@ -8,7 +8,7 @@ same for both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +153,15 @@ class Store(ABC):
         """How many relationships of ``types`` :meth:`relationship_ends_at` reads for ``node_ids``
         (one between two of them counts twice): what reading them costs, without reading them."""
         return sum(types is None or key[1] in types for n in set(node_ids) for key in self.neighbour_keys(n))
+
+    def _by_type(self, node_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Node ids by the node type their prefix names (each once, sorted; ids of no type left out)."""
+        by_type: dict[str, list[str]] = {}
+        for i in sorted(set(node_ids)):
+            t = self.schema.type_for_id(i)
+            if t is not None:
+                by_type.setdefault(t.name, []).append(i)
+        return by_type
 
     def origin_records(self, origin: str) -> tuple[list[tuple[str, str, dict[str, Any]]],
                                                    list[tuple[str, str, str, str, dict[str, Any]]]]:

@@ -343,13 +343,8 @@ class EmbeddedStore(Store):
         return count
 
     def _by_table(self, node_ids: Iterable[str]) -> dict[str, list[str]]:
-        """Node ids by the table their prefix names (each once, sorted; ids of no table left out)."""
-        by_table: dict[str, list[str]] = defaultdict(list)
-        for i in sorted(set(node_ids)):
-            t = self.schema.type_for_id(i)
-            if t is not None and t.name in self._present_tables():
-                by_table[t.name].append(i)
-        return by_table
+        """:meth:`_by_type`, of the tables the store has."""
+        return {t: ids for t, ids in self._by_type(node_ids).items() if t in self._present_tables()}
 
     def _fields(self, props: dict[str, Property], fields: Sequence[str]) -> list[str]:
         """The columns of a table among ``fields``: schema names only, never text from outside."""

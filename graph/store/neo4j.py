@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
 from relgraph.errors import StoreError, UsageError
@@ -320,7 +320,7 @@ class Neo4jStore(Store):
                              ) -> Iterator[tuple[str, Sequence[Sequence[Any]]]]:
         wanted = None if among is None else set(among)
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
-        for t, ids in self._by_label(node_ids if wanted is None else set(node_ids) & wanted).items():
+        for t, ids in self._by_type(node_ids if wanted is None else set(node_ids) & wanted).items():
             _, rows = self._read(READS["ends_at"].format(label=t),
                                  {"ids": ids, "types": self._types(types), "fields": list(fields)})
             found.update(((rt, rid), (a, b, *values)) for rt, rid, a, b, values in rows
@@ -329,17 +329,8 @@ class Neo4jStore(Store):
 
     def relationship_count_at(self, node_ids: Collection[str], types: Collection[str] | None = None) -> int:
         counts = (self._read(READS["count_at"].format(label=t), {"ids": ids, "types": self._types(types)})[1]
-                  for t, ids in self._by_label(node_ids).items())
+                  for t, ids in self._by_type(node_ids).items())
         return sum(rows[0][0] for rows in counts)
-
-    def _by_label(self, node_ids: Iterable[str]) -> dict[str, list[str]]:
-        """Node ids by the label their prefix names (each once, sorted; ids of none left out)."""
-        by_label: dict[str, list[str]] = {}
-        for i in sorted(set(node_ids)):
-            t = self.schema.type_for_id(i)
-            if t is not None:
-                by_label.setdefault(t.name, []).append(i)
-        return by_label
 
     def _types(self, types: Collection[str] | None) -> list[str]:
         return sorted(self.schema.relationships if types is None else types)
